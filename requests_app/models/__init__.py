@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from requests_app.models.alerts import Alert, AlertStatus
+from requests_app.models.bodies import Nation, PublicBody, Tag
+from requests_app.models.campaigns import Campaign, Membership, Role
+from requests_app.models.correspondence import Channel, Direction, Message, MessageKind
+from requests_app.models.documents import Attachment, DocumentPage, ExtractionStatus
+from requests_app.models.law import Exemption, NonWorkingDay
+from requests_app.models.requests import (
+    EventKind,
+    FoiRequest,
+    ReferenceCounter,
+    RequestEvent,
+    Status,
+    Visibility,
+)
+
+__all__ = [
+    "Alert",
+    "AlertStatus",
+    "Attachment",
+    "Campaign",
+    "Channel",
+    "Direction",
+    "DocumentPage",
+    "EventKind",
+    "Exemption",
+    "ExtractionStatus",
+    "FoiRequest",
+    "Membership",
+    "Message",
+    "MessageKind",
+    "Nation",
+    "NonWorkingDay",
+    "PublicBody",
+    "ReferenceCounter",
+    "RequestEvent",
+    "Role",
+    "Status",
+    "Tag",
+    "Visibility",
+]

@@ -1,0 +1,84 @@
+"""Correspondence: every letter, email, portal message or note about a request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.db.models import Q
+
+from requests_app.models.requests import FoiRequest
+
+
+class Direction(models.TextChoices):
+    INCOMING = "in", "From the body"
+    OUTGOING = "out", "From us"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    PORTAL = "portal", "Web portal"
+    PHONE = "phone", "Phone call"
+    NOTE = "note", "Note"
+
+
+class MessageKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+    CLARIFICATION_REQUEST = "clarification_request", "Clarification request"
+    EXTENSION_NOTICE = "extension_notice", "Extension notice"
+    RESPONSE = "response", "Response"
+    REFUSAL = "refusal", "Refusal"
+    REVIEW_OUTCOME = "review_outcome", "Internal review outcome"
+    REGULATOR_DECISION = "regulator_decision", "Regulator decision"
+    OTHER = "other", "Other"
+
+
+class MessageQuerySet(models.QuerySet["Message"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> MessageQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        visible_requests = FoiRequest.objects.visible_to(user).values("pk")
+        unmatched_own = Q(request__isnull=True, imported_by=user)
+        return self.filter(Q(request__in=visible_requests) | unmatched_own)
+
+    def unmatched(self) -> MessageQuerySet:
+        return self.filter(request__isnull=True)
+
+
+class Message(models.Model):
+    request = models.ForeignKey(
+        FoiRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    sent_at = models.DateTimeField()
+    sender = models.CharField(max_length=320, blank=True)
+    recipients = models.TextField(blank=True)
+    subject = models.CharField(max_length=998, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, help_text="Sanitised before it is stored.")
+    message_id = models.CharField(max_length=998, blank=True, db_index=True)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True)
+    raw_email = models.FileField(upload_to="raw/", blank=True)
+    raw_sha256 = models.CharField(max_length=64, blank=True)
+    is_auto_reply = models.BooleanField(default=False)
+    kind = models.CharField(max_length=30, choices=MessageKind.choices, default=MessageKind.OTHER)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imported_messages",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["request", "sent_at"])]
+
+    def __str__(self) -> str:
+        return self.subject or f"{self.get_channel_display()} {self.sent_at:%d %b %Y}"

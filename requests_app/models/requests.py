@@ -1,0 +1,445 @@
+"""FOI requests, their append-only history, and the stored statutory deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from requests_app.deadlines.clock import (
+    ClockEvent,
+    ClockEventKind,
+    ClockInput,
+    Deadline,
+    compute_deadlines,
+)
+from requests_app.deadlines.calendars import Calendar, ExtraNonWorkingDay, calendar_for
+from requests_app.deadlines.regimes import get_regime
+from requests_app.models.bodies import PublicBody, Tag, regime_choices
+from requests_app.models.campaigns import Campaign, Membership, Role
+from requests_app.models.law import Exemption, NonWorkingDay
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_RESPONSE = "awaiting_response", "Awaiting response"
+    AWAITING_CLARIFICATION = "awaiting_clarification", "Clarification asked"
+    EXTENDED = "extended", "Extended"
+    SUCCESSFUL = "successful", "Successful"
+    PARTIALLY_SUCCESSFUL = "partially_successful", "Partially successful"
+    REFUSED = "refused", "Refused"
+    NOT_HELD = "not_held", "Information not held"
+    AWAITING_REVIEW = "awaiting_review", "Awaiting internal review"
+    WITH_REGULATOR = "with_regulator", "With the regulator"
+    AT_TRIBUNAL = "at_tribunal", "At tribunal"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Closed"
+
+
+# Statuses in which the body owes us something by a date.
+WAITING_STATUSES = (
+    Status.AWAITING_RESPONSE,
+    Status.AWAITING_CLARIFICATION,
+    Status.EXTENDED,
+    Status.AWAITING_REVIEW,
+)
+OUTCOME_STATUSES = (
+    Status.SUCCESSFUL,
+    Status.PARTIALLY_SUCCESSFUL,
+    Status.REFUSED,
+    Status.NOT_HELD,
+)
+FINISHED_STATUSES = (Status.WITHDRAWN, Status.CLOSED)
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Only me"
+    CAMPAIGN = "campaign", "Campaign members"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Logged"
+    SENT = "sent", "Sent"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    CLARIFICATION_REQUESTED = "clarification_requested", "Clarification asked"
+    CLARIFICATION_ANSWERED = "clarification_answered", "Clarification answered"
+    FEE_NOTICE = "fee_notice", "Fees notice received"
+    FEE_PAID = "fee_paid", "Fee paid"
+    EXTENSION_CLAIMED = "extension_claimed", "Extension claimed"
+    RESPONSE = "response", "Response received"
+    REVIEW_REQUESTED = "review_requested", "Internal review requested"
+    REVIEW_DECIDED = "review_decided", "Internal review decided"
+    COMPLAINT_LODGED = "complaint_lodged", "Complaint to the regulator"
+    DECISION_NOTICE = "decision_notice", "Decision notice"
+    TRIBUNAL_APPEAL = "tribunal_appeal", "Appeal to the tribunal"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Closed"
+    EDITED = "edited", "Details edited"
+    MESSAGE_LOGGED = "message_logged", "Correspondence logged"
+
+
+# The events that move the statutory clock, as the deadline engine names them.
+CLOCK_EVENT_KINDS = {kind.value for kind in ClockEventKind}
+
+# The status each event leaves the request in; None keeps the current one, and
+# events carrying an outcome (response, review, decision) take it from `details`.
+STATUS_AFTER_EVENT: dict[str, str | None] = {
+    EventKind.CREATED: None,
+    EventKind.SENT: Status.AWAITING_RESPONSE,
+    EventKind.ACKNOWLEDGED: None,
+    EventKind.CLARIFICATION_REQUESTED: Status.AWAITING_CLARIFICATION,
+    EventKind.CLARIFICATION_ANSWERED: Status.AWAITING_RESPONSE,
+    EventKind.FEE_NOTICE: None,
+    EventKind.FEE_PAID: None,
+    EventKind.EXTENSION_CLAIMED: Status.EXTENDED,
+    EventKind.RESPONSE: None,
+    EventKind.REVIEW_REQUESTED: Status.AWAITING_REVIEW,
+    EventKind.REVIEW_DECIDED: None,
+    EventKind.COMPLAINT_LODGED: Status.WITH_REGULATOR,
+    EventKind.DECISION_NOTICE: None,
+    EventKind.TRIBUNAL_APPEAL: Status.AT_TRIBUNAL,
+    EventKind.WITHDRAWN: Status.WITHDRAWN,
+    EventKind.CLOSED: Status.CLOSED,
+    EventKind.EDITED: None,
+    EventKind.MESSAGE_LOGGED: None,
+}
+
+
+NATION_CALENDARS = {
+    "ENG": "gb-eng",
+    "WLS": "gb-wls",
+    "SCT": "gb-sct",
+    "NIR": "gb-nir",
+    "US": "us",
+    "IE": "ie",
+    "AU": "au",
+    "NZ": "nz",
+    "CA": "ca",
+}
+
+
+def deadline_calendar(
+    regime: str, nation: str, extra_days: tuple[ExtraNonWorkingDay, ...] = ()
+) -> Calendar:
+    """The calendar a regime counts working days in (UK SAR: the body's nation)."""
+    code = get_regime(regime).calendar or NATION_CALENDARS.get(nation, "gb-eng")
+    return calendar_for(code, extra_days)
+
+
+# The dates the engine computes, and every field a refresh writes.
+ENGINE_DEADLINES = (
+    "due_on", "extended_due_on", "review_due_on", "very_overdue_on", "escalation_closes_on",
+)
+DEADLINE_FIELDS = (*ENGINE_DEADLINES, "next_due_on", "deadline_explanations")
+
+
+class ReferenceCounter(models.Model):
+    """The last number handed out per year, so references are assigned race-free."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    @classmethod
+    def next_reference(cls, year: int) -> str:
+        with transaction.atomic():
+            # The UPDATE takes a row lock that is held until the transaction commits,
+            # so two concurrent callers can never read the same number.
+            if not cls.objects.filter(year=year).update(last_number=F("last_number") + 1):
+                try:
+                    with transaction.atomic():
+                        cls.objects.create(year=year, last_number=1)
+                except IntegrityError:
+                    cls.objects.filter(year=year).update(last_number=F("last_number") + 1)
+            number = cls.objects.values_list("last_number", flat=True).get(year=year)
+        return f"FOI-{year}-{number:04d}"
+
+
+def member_of_campaign(user: AbstractBaseUser, roles: Iterable[str] | None = None) -> Exists:
+    memberships = Membership.objects.filter(campaign=OuterRef("campaign"), user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return Exists(memberships)
+
+
+class FoiRequestQuerySet(models.QuerySet["FoiRequest"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> FoiRequestQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        shared = Q(visibility=Visibility.CAMPAIGN) & member_of_campaign(user)
+        return self.filter(Q(owner=user) | shared)
+
+    def editable_by(self, user: AbstractBaseUser | AnonymousUser) -> FoiRequestQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        editors = member_of_campaign(user, roles=(Role.OWNER, Role.EDITOR))
+        return self.filter(Q(owner=user) | (Q(visibility=Visibility.CAMPAIGN) & editors))
+
+    def waiting(self) -> FoiRequestQuerySet:
+        return self.filter(status__in=WAITING_STATUSES)
+
+    def overdue(self, today: dt.date) -> FoiRequestQuerySet:
+        return self.waiting().filter(next_due_on__lt=today)
+
+    def due_between(self, first: dt.date, last: dt.date) -> FoiRequestQuerySet:
+        return self.waiting().filter(next_due_on__gte=first, next_due_on__lte=last)
+
+    def by_next_deadline(self) -> FoiRequestQuerySet:
+        return self.order_by(F("next_due_on").asc(nulls_last=True), "-id")
+
+    def with_list_relations(self) -> FoiRequestQuerySet:
+        return self.select_related("public_body", "campaign", "owner")
+
+
+class FoiRequest(models.Model):
+    title = models.CharField(max_length=255)
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    their_reference = models.CharField(max_length=100, blank=True)
+    public_body = models.ForeignKey(PublicBody, on_delete=models.PROTECT, related_name="requests")
+    regime = models.CharField(max_length=20, choices=regime_choices, default="uk-foia")
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="foi_requests"
+    )
+    text = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    sent_on = models.DateField(null=True, blank=True)
+    received_on = models.DateField(
+        null=True, blank=True, help_text="The day the body received it; the sent date if blank."
+    )
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
+    exemptions = models.ManyToManyField(Exemption, blank=True, related_name="requests")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.CAMPAIGN
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="requests")
+
+    # Stored deadlines, recomputed whenever a clock event is recorded.
+    due_on = models.DateField(null=True, blank=True)
+    extended_due_on = models.DateField(null=True, blank=True)
+    review_due_on = models.DateField(null=True, blank=True)
+    very_overdue_on = models.DateField(null=True, blank=True)
+    escalation_closes_on = models.DateField(null=True, blank=True)
+    # The date the body must answer by now, for sorting and the overdue test.
+    next_due_on = models.DateField(null=True, blank=True, editable=False)
+    deadline_explanations = models.JSONField(default=dict, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FoiRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "FOI request"
+        indexes = [
+            models.Index(fields=["status", "next_due_on"]),
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["campaign", "status"]),
+            models.Index(fields=["public_body", "status"]),
+            models.Index(fields=["sent_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("request_detail", kwargs={"reference": self.reference})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.reference:
+            year = (self.sent_on or timezone.localdate()).year
+            self.reference = ReferenceCounter.next_reference(year)
+        super().save(*args, **kwargs)
+
+    # --- permissions -------------------------------------------------------------
+
+    def can_view(self, user: AbstractBaseUser | AnonymousUser) -> bool:
+        return FoiRequest.objects.visible_to(user).filter(pk=self.pk).exists()
+
+    def can_edit(self, user: AbstractBaseUser | AnonymousUser) -> bool:
+        return FoiRequest.objects.editable_by(user).filter(pk=self.pk).exists()
+
+    # --- derived state -----------------------------------------------------------
+
+    @property
+    def regime_info(self):  # type: ignore[no-untyped-def]
+        return get_regime(self.regime)
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status in WAITING_STATUSES
+
+    @property
+    def clock_started_on(self) -> dt.date | None:
+        return self.received_on or self.sent_on
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_waiting and self.next_due_on is not None and self.next_due_on < today
+
+    def working_days_left(
+        self, today: dt.date, extra_days: tuple[ExtraNonWorkingDay, ...] | None = None
+    ) -> int | None:
+        """Working days from today to the current deadline; negative when overdue.
+
+        Pass `extra_days` (NonWorkingDay.engine_days()) when calling for many rows, so
+        the non-working days are read once per page rather than once per row.
+        """
+        if not self.is_waiting or self.next_due_on is None:
+            return None
+        if extra_days is None:
+            extra_days = NonWorkingDay.engine_days()
+        calendar = deadline_calendar(self.regime, self.public_body.nation, extra_days)
+        return calendar.working_days_between(today, self.next_due_on)
+
+    # --- transitions -------------------------------------------------------------
+
+    def record_event(
+        self,
+        kind: str,
+        *,
+        on: dt.date,
+        actor: AbstractBaseUser | None = None,
+        note: str = "",
+        details: dict[str, Any] | None = None,
+        new_due_on: dt.date | None = None,
+        status: str | None = None,
+        exemptions: Iterable[Exemption] = (),
+    ) -> RequestEvent:
+        """Append an event, move the status it implies and recompute the deadlines."""
+        details = dict(details or {})
+        if new_due_on is not None:
+            details["new_due_on"] = new_due_on.isoformat()
+        with transaction.atomic():
+            locked = FoiRequest.objects.select_for_update().get(pk=self.pk)
+            event = RequestEvent.objects.create(
+                request=locked, kind=kind, on=on, actor=actor, note=note, details=details
+            )
+            next_status = status or STATUS_AFTER_EVENT.get(kind)
+            if next_status and next_status != locked.status:
+                event.details["status_from"] = locked.status
+                event.details["status_to"] = next_status
+                event.save(update_fields=["details"])
+                locked.status = next_status
+            if kind == EventKind.SENT:
+                locked.sent_on = locked.sent_on or on
+                locked.received_on = locked.received_on or on
+            exemptions = list(exemptions)
+            if exemptions:
+                locked.exemptions.add(*exemptions)
+            locked.refresh_deadlines(save=False)
+            locked.save()
+        self.refresh_from_db()
+        return event
+
+    def record_response(
+        self,
+        *,
+        on: dt.date,
+        outcome: str,
+        actor: AbstractBaseUser | None = None,
+        exemptions: Iterable[Exemption] = (),
+        note: str = "",
+    ) -> RequestEvent:
+        if outcome not in OUTCOME_STATUSES:
+            raise ValueError(f"Not an outcome: {outcome}")
+        return self.record_event(
+            EventKind.RESPONSE,
+            on=on,
+            actor=actor,
+            note=note,
+            status=outcome,
+            details={"outcome": outcome},
+            exemptions=exemptions,
+        )
+
+    def mark_sent(self, *, on: dt.date, actor: AbstractBaseUser | None = None) -> RequestEvent:
+        return self.record_event(EventKind.SENT, on=on, actor=actor)
+
+    # --- deadlines ---------------------------------------------------------------
+
+    def clock_input(self, extra_days: tuple[Any, ...] | None = None) -> ClockInput | None:
+        started = self.clock_started_on
+        if started is None:
+            return None
+        # .all() (not a new query) so that prefetch_related("events") serves bulk refreshes.
+        ordered = sorted(self.events.all(), key=lambda event: (event.on, event.pk))
+        events = tuple(
+            ClockEvent(kind=ClockEventKind(event.kind), on=event.on, new_due_on=event.new_due_on)
+            for event in ordered
+            if event.kind in CLOCK_EVENT_KINDS and event.kind != EventKind.SENT
+        )
+        return ClockInput(
+            regime=self.regime,
+            received_on=started,
+            events=events,
+            nation=self.public_body.nation,
+            is_school=any(tag.slug == "school" for tag in self.public_body.tags.all()),
+            extra_non_working_days=(
+                extra_days if extra_days is not None else NonWorkingDay.engine_days()
+            ),
+        )
+
+    def refresh_deadlines(self, *, save: bool = True, extra_days: tuple[Any, ...] | None = None) -> None:
+        clock = self.clock_input(extra_days)
+        deadlines = compute_deadlines(clock) if clock else None
+
+        def pick(name: str) -> Deadline | None:
+            return getattr(deadlines, name) if deadlines else None
+
+        explanations: dict[str, Any] = {}
+        for name in ENGINE_DEADLINES:
+            deadline = pick(name)
+            setattr(self, name, deadline.due if deadline else None)
+            if deadline:
+                explanations[name] = deadline.explanation.as_dict()
+        self.deadline_explanations = explanations
+        self.next_due_on = self.current_due_on()
+        if save:
+            self.save(update_fields=[*DEADLINE_FIELDS, "updated_at"])
+
+    def current_due_on(self) -> dt.date | None:
+        """The date the body must answer by in the request's present state."""
+        if self.status == Status.AWAITING_REVIEW:
+            return self.review_due_on
+        if self.status in WAITING_STATUSES:
+            return self.extended_due_on or self.due_on
+        return None
+
+
+class RequestEvent(models.Model):
+    """The append-only history of a request; its clock events drive the deadlines."""
+
+    request = models.ForeignKey(FoiRequest, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    on = models.DateField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "created_at", "id"]
+        indexes = [models.Index(fields=["request", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.request.reference} {self.get_kind_display()} {self.on}"
+
+    @property
+    def new_due_on(self) -> dt.date | None:
+        value = self.details.get("new_due_on")
+        return dt.date.fromisoformat(value) if value else None
+
+    @property
+    def is_clock_event(self) -> bool:
+        return self.kind in CLOCK_EVENT_KINDS

@@ -1,0 +1,17 @@
+"""Celery tasks: thin wrappers that load ids and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import transaction
+
+from requests_app import services
+
+
+@shared_task(name="deadlines.refresh_open")
+def refresh_open_deadlines() -> int:
+    return services.refresh_open_deadlines()
+
+
+def schedule_deadline_refresh() -> None:
+    transaction.on_commit(refresh_open_deadlines.delay)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import TEST_PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+    """Every test writes files and mail into its own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "files"), "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "files"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def user(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def other_user(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="mallory")
+
+
+@pytest.fixture
+def client_for():  # type: ignore[no-untyped-def]
+    def make(user) -> Client:  # type: ignore[no-untyped-def]
+        client = Client()
+        assert client.login(username=user.username, password=TEST_PASSWORD)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def alice_client(user, client_for) -> Client:  # type: ignore[no-untyped-def]
+    return client_for(user)
+
