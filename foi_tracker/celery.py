@@ -6,12 +6,22 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foi_tracker.settings")
 
 app = Celery("foi_tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# Each area keeps its tasks beside its code; a package without tasks.py is skipped.
+TASK_PACKAGES = [
+    "requests_app",
+    "requests_app.mail",
+    "requests_app.extraction",
+    "requests_app.alerts",
+    "requests_app.search",
+    "requests_app.reports",
+]
+app.autodiscover_tasks(lambda: TASK_PACKAGES)
 
 
 def ensure_broker_folders() -> None:
@@ -24,4 +34,9 @@ def ensure_broker_folders() -> None:
 
 # The one beat schedule. django-celery-beat copies it into the database at start-up,
 # where it can be edited in the admin.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "alerts-sweep": {"task": "alerts.sweep", "schedule": crontab(minute=5)},
+    "alerts-digests": {"task": "alerts.send_digests", "schedule": crontab(minute=15)},
+    "mail-poll-mailbox": {"task": "mail.poll_mailbox", "schedule": 120.0},
+    "search-saved-searches": {"task": "search.match_saved_searches", "schedule": crontab(minute=30)},
+}

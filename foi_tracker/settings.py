@@ -149,6 +149,14 @@ CELERY_TASK_EAGER_PROPAGATES = FOI_TASKS_EAGER
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Queues: mail in and out on "mail", text extraction on "extract", OCR on "ocr" (slow),
+# everything else on the default "celery" queue.
+CELERY_TASK_ROUTES = {
+    "mail.*": {"queue": "mail"},
+    "alerts.deliver*": {"queue": "mail"},
+    "extraction.ocr*": {"queue": "ocr"},
+    "extraction.*": {"queue": "extract"},
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

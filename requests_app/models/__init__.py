@@ -1,9 +1,19 @@
 from __future__ import annotations
 
+from requests_app.models.accounts import AlertDelivery, Profile
 from requests_app.models.alerts import Alert, AlertStatus
 from requests_app.models.bodies import Nation, PublicBody, Tag
 from requests_app.models.campaigns import Campaign, Membership, Role
-from requests_app.models.correspondence import Channel, Direction, Message, MessageKind
+from requests_app.models.correspondence import (
+    Channel,
+    Direction,
+    MailboxState,
+    Message,
+    MessageKind,
+    MessageSource,
+    QuarantinedMail,
+    SendStatus,
+)
 from requests_app.models.documents import Attachment, DocumentPage, ExtractionStatus
 from requests_app.models.law import Exemption, NonWorkingDay
 from requests_app.models.requests import (
@@ -17,6 +27,12 @@ from requests_app.models.requests import (
 
 __all__ = [
     "Alert",
+    "AlertDelivery",
+    "MailboxState",
+    "MessageSource",
+    "Profile",
+    "QuarantinedMail",
+    "SendStatus",
     "AlertStatus",
     "Attachment",
     "Campaign",

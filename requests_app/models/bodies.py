@@ -55,6 +55,9 @@ class PublicBody(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="bodies")
     notes = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
+    email_failing = models.BooleanField(
+        default=False, help_text="Mail to foi_email bounced; check the address."
+    )
 
     objects = PublicBodyQuerySet.as_manager()
 

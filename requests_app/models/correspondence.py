@@ -34,6 +34,22 @@ class MessageKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class MessageSource(models.TextChoices):
+    MANUAL = "manual", "Logged by hand"
+    UPLOAD = "upload", "Uploaded file"
+    COMMAND = "command", "Command line"
+    IMAP = "imap", "Mailbox polling"
+    WEBHOOK = "webhook", "Inbound webhook"
+    SENT = "sent", "Sent from the app"
+
+
+class SendStatus(models.TextChoices):
+    NOT_SENT = "", "Not sent from the app"
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> MessageQuerySet:
         if not user.is_authenticated:
@@ -64,6 +80,11 @@ class Message(models.Model):
     raw_email = models.FileField(upload_to="raw/", blank=True)
     raw_sha256 = models.CharField(max_length=64, blank=True)
     is_auto_reply = models.BooleanField(default=False)
+    source = models.CharField(max_length=10, choices=MessageSource.choices, default=MessageSource.MANUAL)
+    import_problems = models.TextField(blank=True, help_text="What could not be parsed cleanly.")
+    send_status = models.CharField(max_length=10, choices=SendStatus.choices, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    send_error = models.TextField(blank=True)
     kind = models.CharField(max_length=30, choices=MessageKind.choices, default=MessageKind.OTHER)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -82,3 +103,39 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject or f"{self.get_channel_display()} {self.sent_at:%d %b %Y}"
+
+
+class QuarantinedMail(models.Model):
+    """Mail that could not be imported; the raw bytes are kept for a person to look at."""
+
+    raw = models.FileField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(default=0)
+    reason = models.TextField()
+    source = models.CharField(max_length=10, choices=MessageSource.choices)
+    original_name = models.CharField(max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "quarantined mail"
+
+    def __str__(self) -> str:
+        return f"{self.original_name or self.sha256[:12]}: {self.reason[:60]}"
+
+
+class MailboxState(models.Model):
+    """How far mailbox polling has got, so no message is fetched twice."""
+
+    mailbox = models.CharField(max_length=255, unique=True)
+    uidvalidity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.mailbox

@@ -70,6 +70,8 @@ class Attachment(models.Model):
     )
     status_detail = models.TextField(blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
+    pages_done = models.PositiveIntegerField(default=0)
+    extraction_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AttachmentQuerySet.as_manager()
