@@ -19,6 +19,10 @@ VAR_DIR = Path(environ.Env().str("FOI_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 
+# Everything the embedded default writes lives under var/; make sure it exists.
+for _folder in (VAR_DIR, VAR_DIR / "static"):
+    _folder.mkdir(parents=True, exist_ok=True)
+
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])

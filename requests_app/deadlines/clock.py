@@ -301,8 +301,9 @@ class _ClockState:
     def pause_note(self) -> str:
         if not self.extra_days:
             return ""
-        word = "working" if self.context.regime.response.unit is Unit.WORKING_DAYS else "calendar"
-        return f"{self.extra_days} {word} days disregarded while the clock was stopped"
+        kind = "working day" if self.context.regime.response.unit is Unit.WORKING_DAYS else "day"
+        plural = "" if self.extra_days == 1 else "s"
+        return f"{self.extra_days} {kind}{plural} disregarded while the clock was stopped"
 
 
 _HANDLERS: dict[ClockEventKind, Callable[[_ClockState, ClockEvent], None]] = {
@@ -365,7 +366,7 @@ def _extended_due_on(
 
 
 def _date_given_by_body(context: _Context, due: date, steps: list[str]) -> Deadline:
-    summary = f"the authority gave {long_date(due)} as its new date → due {long_date(due)}"
+    summary = f"The authority gave {long_date(due)} as its new date → due {long_date(due)}"
     explanation = Explanation(summary, (*steps, summary), (), context.regime.extension_section)
     return Deadline(due, explanation)
 

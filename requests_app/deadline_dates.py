@@ -1,0 +1,75 @@
+"""The dates a calendar shows: every statutory deadline of the requests a user can see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from requests_app.models import FoiRequest
+from requests_app.models.requests import FoiRequestQuerySet, Status, WAITING_STATUSES
+
+# Stored date field → (kind shown on calendars, label).
+DATE_KINDS = {
+    "due_on": ("due", "Response due"),
+    "extended_due_on": ("extended", "Extended deadline"),
+    "review_due_on": ("review", "Internal review due"),
+    "escalation_closes_on": ("regulator", "Last day to complain to the regulator"),
+}
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    on: dt.date
+    kind: str
+    label: str
+    foi_request: FoiRequest
+    is_overdue: bool
+
+    @property
+    def summary(self) -> str:
+        body = self.foi_request.public_body.short_name or self.foi_request.public_body.name
+        return f"{self.label}: {body} — {self.foi_request.title} ({self.foi_request.reference})"
+
+
+def calendar_entries(
+    requests: FoiRequestQuerySet, *, first: dt.date, last: dt.date, today: dt.date
+) -> list[CalendarEntry]:
+    """Entries dated within [first, last], in date order; one query whatever the range."""
+    in_range = Q()
+    for field in DATE_KINDS:
+        in_range |= Q(**{f"{field}__gte": first, f"{field}__lte": last})
+    rows = requests.filter(in_range).exclude(status__in=(Status.WITHDRAWN, Status.CLOSED))
+    entries = [
+        entry
+        for foi_request in rows.select_related("public_body")
+        for entry in _entries_of(foi_request, first, last, today)
+    ]
+    return sorted(entries, key=lambda entry: (entry.on, entry.foi_request.reference))
+
+
+def _entries_of(
+    foi_request: FoiRequest, first: dt.date, last: dt.date, today: dt.date
+) -> list[CalendarEntry]:
+    entries = []
+    for field, (kind, label) in DATE_KINDS.items():
+        on = getattr(foi_request, field)
+        if on is None or not first <= on <= last or _superseded(foi_request, field):
+            continue
+        overdue = on < today and _still_owed(foi_request, field)
+        entries.append(CalendarEntry(on, kind, label, foi_request, overdue))
+    return entries
+
+
+def _superseded(foi_request: FoiRequest, field: str) -> bool:
+    """An original deadline no longer counts once an extension replaced it."""
+    return field == "due_on" and foi_request.extended_due_on is not None
+
+
+def _still_owed(foi_request: FoiRequest, field: str) -> bool:
+    if field == "escalation_closes_on":
+        return False
+    return foi_request.status in WAITING_STATUSES and foi_request.next_due_on is not None and (
+        getattr(foi_request, field) == foi_request.next_due_on
+    )

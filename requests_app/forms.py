@@ -1,0 +1,384 @@
+"""Forms for the web pages: requests, correspondence, events and campaigns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+import re
+import unicodedata
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q, QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse_lazy
+from django.utils import timezone
+
+from requests_app.models import (
+    Campaign,
+    Direction,
+    EventKind,
+    Exemption,
+    FoiRequest,
+    Membership,
+    Message,
+    PublicBody,
+    RequestEvent,
+    Role,
+    Status,
+    Tag,
+)
+from requests_app.models.bodies import regime_choices
+from requests_app.models.requests import OUTCOME_STATUSES
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+# Kinds a person records by hand; `created`, `edited` and `message_logged` are written by
+# the app itself.
+USER_EVENT_KINDS = tuple(
+    kind
+    for kind in EventKind
+    if kind not in (EventKind.CREATED, EventKind.EDITED, EventKind.MESSAGE_LOGGED)
+)
+OUTCOME_CHOICES = [(status.value, status.label) for status in OUTCOME_STATUSES]
+RESULTING_STATUS_CHOICES = [*OUTCOME_CHOICES, (Status.CLOSED.value, Status.CLOSED.label)]
+MAX_FILENAME_LENGTH = 255
+
+
+def safe_filename(original: str) -> str:
+    """The original name without its path and any character a filesystem or header dislikes.
+
+    Like django.utils.text.get_valid_filename, but keeps letters of any script and
+    never raises: a name that is nothing but dots becomes "attachment".
+    """
+    name = PurePath(original.replace("\\", "/")).name
+    name = unicodedata.normalize("NFC", name).strip().replace(" ", "_")
+    name = re.sub(r"[^-\w.]", "", name).lstrip(".")
+    if not name:
+        return "attachment"
+    stem, dot, suffix = name.rpartition(".")
+    if len(name) > MAX_FILENAME_LENGTH and dot and len(suffix) < 20:
+        return stem[: MAX_FILENAME_LENGTH - len(suffix) - 1] + "." + suffix
+    return name[:MAX_FILENAME_LENGTH]
+
+
+def guess_content_type(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that accepts several files at once (the Django documentation's recipe)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single_clean = super().clean
+        if isinstance(data, list | tuple):
+            return [single_clean(item, initial) for item in data]
+        return [single_clean(data, initial)] if data else []
+
+
+class BodySelect(forms.Select):
+    """A <select> of bodies that tells the picker script each body's usual law."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        search = {"data-body-search": "true", "data-search-url": reverse_lazy("body_search")}
+        super().__init__({**search, **(attrs or {})})
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        body = getattr(value, "instance", None)
+        if body is not None:
+            option["attrs"]["data-default-regime"] = body.default_regime
+        return option
+
+
+class BodyChoiceField(forms.ModelChoiceField):
+    widget = BodySelect
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
+
+
+class FoiRequestForm(forms.ModelForm):
+    public_body = BodyChoiceField(
+        queryset=PublicBody.objects.none(),
+        help_text="Type to search when scripts are on; otherwise pick from the list.",
+    )
+    regime = forms.ChoiceField(
+        label="Law",
+        required=False,
+        help_text="Leave blank to use the body's usual law.",
+    )
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = FoiRequest
+        fields = [
+            "title",
+            "public_body",
+            "regime",
+            "campaign",
+            "their_reference",
+            "text",
+            "notes",
+            "sent_on",
+            "received_on",
+            "visibility",
+            "tags",
+        ]
+        widgets = {"sent_on": DATE_INPUT, "received_on": DATE_INPUT}
+        labels = {"text": "Request text", "their_reference": "Their reference"}
+
+    def __init__(self, *args: Any, user: AbstractBaseUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance
+        bodies = Q(is_active=True) | Q(pk=current.public_body_id)
+        self.fields["public_body"].queryset = PublicBody.objects.filter(bodies)  # type: ignore[attr-defined]
+        editable = Q(memberships__user=user, memberships__role__in=(Role.OWNER, Role.EDITOR))
+        campaigns = Campaign.objects.filter(editable | Q(pk=current.campaign_id)).distinct()
+        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+        self.fields["regime"].choices = [("", "The body's usual law"), *regime_choices()]  # type: ignore[attr-defined]
+        self.fields["regime"].widget.attrs["data-regime"] = "true"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        body = cleaned.get("public_body")
+        if not cleaned.get("regime") and body is not None:
+            cleaned["regime"] = body.default_regime
+            self.instance.regime = body.default_regime
+        sent_on, received_on = cleaned.get("sent_on"), cleaned.get("received_on")
+        if sent_on and received_on and received_on < sent_on:
+            self.add_error("received_on", "The body cannot receive it before it was sent.")
+        return cleaned
+
+
+class MessageForm(forms.ModelForm):
+    attachments = MultipleFileField(required=False, help_text="You can choose several files.")
+
+    class Meta:
+        model = Message
+        fields = [
+            "direction",
+            "channel",
+            "sent_at",
+            "sender",
+            "recipients",
+            "subject",
+            "body_text",
+            "kind",
+        ]
+        labels = {"sent_at": "Date and time", "body_text": "Text", "kind": "What it is"}
+        widgets = {"sent_at": DATETIME_INPUT, "recipients": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].initial = Direction.INCOMING
+        self.fields["sent_at"].initial = lambda: timezone.localtime().replace(
+            second=0, microsecond=0
+        )
+        self.fields["attachments"].help_text = (
+            f"You can choose several files, each up to "
+            f"{filesizeformat(settings.FOI_MAX_UPLOAD_BYTES)}."
+        )
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data["attachments"]
+        limit = settings.FOI_MAX_UPLOAD_BYTES
+        too_big = [upload.name for upload in files if (upload.size or 0) > limit]
+        if too_big:
+            raise forms.ValidationError(
+                "%(names)s %(verb)s larger than the limit of %(limit)s. Nothing was saved: "
+                "choose the files again, without the ones that are too large.",
+                params={
+                    "names": ", ".join(str(name) for name in too_big),
+                    "verb": "is" if len(too_big) == 1 else "are",
+                    "limit": filesizeformat(limit),
+                },
+                code="too_large",
+            )
+        return files
+
+
+# --- events --------------------------------------------------------------------------
+
+
+class EventForm(forms.Form):
+    """The date and note every event has; subclasses add what their kind needs."""
+
+    on = forms.DateField(label="Date", widget=DATE_INPUT)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, kind: str, foi_request: FoiRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.foi_request = foi_request
+        self.fields["on"].initial = timezone.localdate
+        self.fields["on"].help_text = "The day it happened (or you received it)."
+
+    def clean_on(self) -> dt.date:
+        on: dt.date = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError("That date is in the future.")
+        return on
+
+    def extra_arguments(self) -> dict[str, Any]:
+        return {}
+
+    def record(self, actor: AbstractBaseUser) -> RequestEvent:
+        data = self.cleaned_data
+        return self.foi_request.record_event(
+            self.kind, on=data["on"], actor=actor, note=data["note"], **self.extra_arguments()
+        )
+
+
+class ResponseEventForm(EventForm):
+    outcome = forms.ChoiceField(choices=OUTCOME_CHOICES)
+    exemptions = forms.ModelMultipleChoiceField(
+        queryset=Exemption.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The exemptions the body cited, if any.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["exemptions"].queryset = exemptions_for(self.foi_request.regime)  # type: ignore[attr-defined]
+
+    def record(self, actor: AbstractBaseUser) -> RequestEvent:
+        data = self.cleaned_data
+        return self.foi_request.record_response(
+            on=data["on"],
+            outcome=data["outcome"],
+            actor=actor,
+            exemptions=data["exemptions"],
+            note=data["note"],
+        )
+
+
+def exemptions_for(regime: str) -> QuerySet[Exemption]:
+    """The regime's own exemptions; every exemption when the catalogue has none for it."""
+    own = Exemption.objects.filter(law=regime)
+    return own if own.exists() else Exemption.objects.all()
+
+
+class ExtensionEventForm(EventForm):
+    new_due_on = forms.DateField(
+        label="New due date",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="The date the body now promises; leave blank for the statutory extension.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        on, new_due_on = cleaned.get("on"), cleaned.get("new_due_on")
+        if on and new_due_on and new_due_on <= on:
+            self.add_error("new_due_on", "The new due date must be after the date of the notice.")
+        return cleaned
+
+    def extra_arguments(self) -> dict[str, Any]:
+        return {"new_due_on": self.cleaned_data["new_due_on"]}
+
+
+class ReviewDecidedEventForm(EventForm):
+    outcome = forms.ChoiceField(
+        label="Review outcome",
+        choices=[
+            ("upheld", "Original decision upheld"),
+            ("overturned", "Original decision overturned"),
+            ("partly", "Partly upheld"),
+        ],
+    )
+    status = forms.ChoiceField(label="Resulting status", choices=RESULTING_STATUS_CHOICES)
+
+    def extra_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"status": data["status"], "details": {"outcome": data["outcome"]}}
+
+
+class DecisionNoticeEventForm(EventForm):
+    status = forms.ChoiceField(label="Resulting status", choices=RESULTING_STATUS_CHOICES)
+
+    def extra_arguments(self) -> dict[str, Any]:
+        return {"status": self.cleaned_data["status"]}
+
+
+EVENT_FORMS: dict[str, type[EventForm]] = {
+    EventKind.RESPONSE: ResponseEventForm,
+    EventKind.EXTENSION_CLAIMED: ExtensionEventForm,
+    EventKind.REVIEW_DECIDED: ReviewDecidedEventForm,
+    EventKind.DECISION_NOTICE: DecisionNoticeEventForm,
+}
+
+
+def event_form_class(kind: str) -> type[EventForm]:
+    return EVENT_FORMS.get(kind, EventForm)
+
+
+# --- campaigns -----------------------------------------------------------------------
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "description"]
+
+
+class AddMemberForm(forms.Form):
+    person = forms.CharField(label="Username or email", max_length=254)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def clean_person(self) -> AbstractBaseUser:
+        text = self.cleaned_data["person"].strip()
+        matches = list(
+            get_user_model()
+            .objects.filter(Q(username__iexact=text) | Q(email__iexact=text), is_active=True)
+            .distinct()[:2]
+        )
+        if not matches:
+            raise forms.ValidationError("No one with that username or email has an account.")
+        if len(matches) > 1:
+            raise forms.ValidationError("Several accounts match; give the username instead.")
+        if self.campaign.memberships.filter(user=matches[0]).exists():
+            raise forms.ValidationError("They are already a member of this campaign.")
+        return matches[0]
+
+
+class ChangeRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+
+    def clean_role(self) -> str:
+        role: str = self.cleaned_data["role"]
+        if role != Role.OWNER and is_last_owner(self.membership):
+            raise forms.ValidationError("A campaign needs at least one owner.")
+        return role
+
+
+def is_last_owner(membership: Membership) -> bool:
+    if membership.role != Role.OWNER:
+        return False
+    owners = Membership.objects.filter(campaign_id=membership.campaign_id, role=Role.OWNER)
+    return not owners.exclude(pk=membership.pk).exists()

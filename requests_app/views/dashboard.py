@@ -1,0 +1,53 @@
+"""The dashboard: what is open, what is overdue, what falls due soon, what came in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from requests_app.models import Direction, FoiRequest, Message, NonWorkingDay
+from requests_app.models.requests import WAITING_STATUSES
+from requests_app.views.listing import deadline_rows
+
+OPEN_LIMIT = 50
+DUE_SOON_DAYS = 14
+RECENT_REPLIES = 10
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    extra_days = NonWorkingDay.engine_days()
+    visible = FoiRequest.objects.visible_to(request.user).with_list_relations()
+    open_requests = visible.waiting().by_next_deadline()
+    due_soon = visible.due_between(today, today + dt.timedelta(days=DUE_SOON_DAYS))
+    context = {
+        "today": today,
+        "open_rows": deadline_rows(open_requests[:OPEN_LIMIT], today, extra_days),
+        "open_count": open_requests.count(),
+        "overdue_count": visible.overdue(today).count(),
+        "due_soon_rows": deadline_rows(due_soon.by_next_deadline(), today, extra_days),
+        "due_soon_days": DUE_SOON_DAYS,
+        "replies": recent_replies(request),
+        "open_list_url": open_list_url(),
+    }
+    return render(request, "requests_app/dashboard.html", context)
+
+
+def open_list_url() -> str:
+    query = urlencode([("status", str(status)) for status in WAITING_STATUSES])
+    return f"{reverse('request_list')}?{query}"
+
+
+def recent_replies(request: HttpRequest) -> list[Message]:
+    messages = Message.objects.visible_to(request.user).filter(
+        direction=Direction.INCOMING, request__isnull=False
+    )
+    messages = messages.select_related("request").order_by("-sent_at", "-id")
+    return list(messages[:RECENT_REPLIES])

@@ -1,0 +1,173 @@
+"""Deadline pages: the public calculator, the month calendar and the iCalendar feeds."""
+
+from __future__ import annotations
+
+import calendar as month_grid
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from icalendar import Calendar as ICalendar
+from icalendar import Event as IEvent
+
+from requests_app.deadline_dates import CalendarEntry, calendar_entries
+from requests_app.deadlines.clock import STAGES, due_for_stage
+from requests_app.models import Campaign, FoiRequest, Nation, NonWorkingDay, Profile
+from requests_app.models.bodies import regime_choices
+from requests_app.views.access import owned_campaign, signed_in_user
+
+FEED_DAYS_BACK = 30
+FEED_DAYS_AHEAD = 400
+
+
+class CalculatorForm(forms.Form):
+    regime = forms.ChoiceField(label="Law", choices=regime_choices)
+    received = forms.DateField(
+        label="Date the body received it", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    stage = forms.ChoiceField(
+        label="Deadline",
+        choices=[
+            ("response", "Response"),
+            ("extended", "Response with the standard extension"),
+            ("review", "Internal review (date = when the review was asked for)"),
+        ],
+    )
+    nation = forms.ChoiceField(
+        label="Where the body is",
+        choices=Nation.choices,
+        required=False,
+        help_text="Matters for subject access requests, which follow the body's bank holidays.",
+    )
+
+
+def deadline_calculator(request: HttpRequest) -> HttpResponse:
+    form = CalculatorForm(request.GET or None)
+    deadline = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["stage"] in STAGES:
+            deadline = due_for_stage(
+                data["regime"],
+                data["received"],
+                data["stage"],
+                nation=data["nation"] or None,
+                extra=NonWorkingDay.engine_days(),
+            )
+    return render(
+        request, "requests_app/deadlines/calculator.html", {"form": form, "deadline": deadline}
+    )
+
+
+def _month_from(value: str | None, today: dt.date) -> dt.date:
+    if not value:
+        return today.replace(day=1)
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError as error:
+        raise Http404("No such month") from error
+
+
+@login_required
+def deadline_calendar(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    month = _month_from(request.GET.get("month"), today)
+    requests = FoiRequest.objects.visible_to(request.user)
+    campaigns = Campaign.objects.visible_to(request.user)
+    campaign = None
+    if slug := request.GET.get("campaign"):
+        campaign = get_object_or_404(campaigns, slug=slug)
+        requests = requests.filter(campaign=campaign)
+    weeks = month_grid.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    entries = calendar_entries(requests, first=weeks[0][0], last=weeks[-1][-1], today=today)
+    by_day: dict[dt.date, list[CalendarEntry]] = {}
+    for entry in entries:
+        by_day.setdefault(entry.on, []).append(entry)
+    context = {
+        "month": month,
+        "previous_month": (month - dt.timedelta(days=1)).replace(day=1),
+        "next_month": (month + dt.timedelta(days=32)).replace(day=1),
+        "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+        "today": today,
+        "campaign": campaign,
+        "campaigns": campaigns,
+        "feed_url": _absolute(
+            request, reverse("calendar_feed", args=[Profile.for_user(signed_in_user(request)).calendar_token])
+        ),
+        "entries": [entry for entry in entries if entry.on.month == month.month],
+    }
+    return render(request, "requests_app/deadlines/calendar.html", context)
+
+
+def _absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+@login_required
+@require_POST
+def calendar_token_reset(request: HttpRequest) -> HttpResponse:
+    Profile.for_user(signed_in_user(request)).reset_calendar_token()
+    messages.success(request, "Your calendar address was changed; the old one no longer works.")
+    return redirect("deadline_calendar")
+
+
+@login_required
+def campaign_calendar_token_reset(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = owned_campaign(request, slug)  # before the method check: outsiders get 404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    campaign.calendar_token = Campaign._meta.get_field("calendar_token").get_default()
+    campaign.save(update_fields=["calendar_token"])
+    messages.success(request, "The campaign's calendar address was changed.")
+    return redirect(campaign.get_absolute_url())
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    profile = get_object_or_404(Profile.objects.select_related("user"), calendar_token=token)
+    requests = FoiRequest.objects.visible_to(profile.user)
+    return _feed_response(requests, name="FOI Tracker deadlines", request=request)
+
+
+def campaign_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, calendar_token=token)
+    return _feed_response(
+        campaign.requests.all(), name=f"FOI Tracker — {campaign.name}", request=request
+    )
+
+
+def _feed_response(requests, *, name: str, request: HttpRequest) -> HttpResponse:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    entries = calendar_entries(
+        requests,
+        first=today - dt.timedelta(days=FEED_DAYS_BACK),
+        last=today + dt.timedelta(days=FEED_DAYS_AHEAD),
+        today=today,
+    )
+    feed = ICalendar()
+    feed.add("prodid", "-//FOI Tracker//deadlines//EN")
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", name)
+    for entry in entries:
+        feed.add_component(_feed_event(entry, request))
+    response = HttpResponse(feed.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+def _feed_event(entry: CalendarEntry, request: HttpRequest) -> IEvent:
+    event = IEvent()
+    reference = entry.foi_request.reference
+    event.add("uid", f"{reference}-{entry.kind}@foi-tracker")
+    event.add("summary", ("OVERDUE — " if entry.is_overdue else "") + entry.summary)
+    event.add("dtstart", entry.on)
+    event.add("dtend", entry.on + dt.timedelta(days=1))
+    event.add("dtstamp", timezone.now())
+    event.add("url", request.build_absolute_uri(entry.foi_request.get_absolute_url()))
+    event.add("categories", [entry.kind])
+    return event

@@ -1,0 +1,46 @@
+"""Pieces shared by the pages that list requests: deadline rows and pagination."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from requests_app.deadlines.calendars import ExtraNonWorkingDay
+from requests_app.models import FoiRequest
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """A request with its working days left, computed once in the view, not per template."""
+
+    foi_request: FoiRequest
+    days_left: int | None
+    is_overdue: bool
+
+
+def deadline_rows(
+    requests: Iterable[FoiRequest],
+    today: dt.date,
+    extra_days: tuple[ExtraNonWorkingDay, ...],
+) -> list[RequestRow]:
+    return [
+        RequestRow(
+            foi_request=foi_request,
+            days_left=foi_request.working_days_left(today, extra_days),
+            is_overdue=foi_request.is_overdue(today),
+        )
+        for foi_request in requests
+    ]
+
+
+def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page[Any]:
+    """The asked-for page; a malformed number gives the first, one too large the last."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))

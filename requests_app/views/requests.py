@@ -1,0 +1,219 @@
+"""The request list, a request's page, and creating and editing requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from requests_app.filters import FoiRequestFilter, sort_requests
+from requests_app.forms import USER_EVENT_KINDS, EventForm, FoiRequestForm, MessageForm
+from requests_app.models import (
+    EventKind,
+    FoiRequest,
+    Message,
+    NonWorkingDay,
+    RequestEvent,
+    Status,
+)
+from requests_app.views.access import (
+    can_edit_request,
+    editable_request,
+    signed_in_user,
+)
+from requests_app.views.listing import deadline_rows, paginate
+
+# The stored deadlines a request can have, as the detail page names them.
+DEADLINE_LABELS = {
+    "due_on": "Response due",
+    "extended_due_on": "Extended deadline",
+    "review_due_on": "Internal review due",
+    "very_overdue_on": "Very overdue from",
+    "escalation_closes_on": "Window to complain to the regulator closes",
+}
+
+
+def request_filterset(request: HttpRequest) -> FoiRequestFilter:
+    visible = FoiRequest.objects.visible_to(request.user).with_list_relations()
+    return FoiRequestFilter(request.GET, queryset=visible, request=request)
+
+
+def filtered_requests(request: HttpRequest, filterset: FoiRequestFilter) -> Any:
+    """The filtered, sorted requests; none at all while the filters have errors."""
+    if not filterset.is_valid():
+        return filterset.queryset.none()
+    return sort_requests(filterset.qs, request.GET.get("sort"))
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    return render_request_list(request, request_filterset(request))
+
+
+def render_request_list(
+    request: HttpRequest, filterset: FoiRequestFilter, status: int = 200
+) -> HttpResponse:
+    today = timezone.localdate()
+    page = paginate(request, filtered_requests(request, filterset))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": deadline_rows(page.object_list, today, NonWorkingDay.engine_days()),
+        "sort": request.GET.get("sort") or "due",
+    }
+    return render(request, "requests_app/request_list.html", context, status=status)
+
+
+# --- one request -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    label: str
+    on: dt.date
+    explanation: dict[str, Any]
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One row of the request's history: a message or an event."""
+
+    sort_key: tuple[dt.date, dt.datetime]
+    message: Message | None = None
+    event: RequestEvent | None = None
+
+
+def deadline_items(foi_request: FoiRequest) -> list[DeadlineItem]:
+    explanations = foi_request.deadline_explanations or {}
+    items = []
+    for field, label in DEADLINE_LABELS.items():
+        on = getattr(foi_request, field)
+        if on is not None:
+            explanation = explanations.get(field) or {}
+            is_current = foi_request.is_waiting and on == foi_request.next_due_on
+            items.append(DeadlineItem(label, on, explanation, is_current))
+    return items
+
+
+def timeline(foi_request: FoiRequest) -> list[TimelineEntry]:
+    """Messages (with their attachments) and events, merged in date order."""
+    letters = foi_request.messages.prefetch_related("attachments")
+    # A logged message already appears as itself; its bookkeeping event would repeat it.
+    events = foi_request.events.exclude(kind=EventKind.MESSAGE_LOGGED).select_related("actor")
+    entries = [
+        TimelineEntry((timezone.localtime(message.sent_at).date(), message.sent_at), message)
+        for message in letters
+    ]
+    entries += [TimelineEntry((event.on, event.created_at), event=event) for event in events]
+    return sorted(entries, key=lambda entry: entry.sort_key)
+
+
+def event_choices(foi_request: FoiRequest) -> list[tuple[str, str]]:
+    """The events worth offering in the request's present state."""
+    if foi_request.status == Status.DRAFT:
+        kinds = [EventKind.WITHDRAWN, EventKind.CLOSED]
+    else:
+        kinds = [kind for kind in USER_EVENT_KINDS if kind != EventKind.SENT]
+    return [(kind.value, kind.label) for kind in kinds]
+
+
+@login_required
+def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    visible = FoiRequest.objects.visible_to(request.user).with_list_relations()
+    visible = visible.prefetch_related("tags", "exemptions")
+    foi_request = get_object_or_404(visible, reference=reference)
+    today = timezone.localdate()
+    can_edit = can_edit_request(request, foi_request)
+    context = {
+        "foi_request": foi_request,
+        "today": today,
+        "days_left": foi_request.working_days_left(today, NonWorkingDay.engine_days()),
+        "is_overdue": foi_request.is_overdue(today),
+        "deadlines": deadline_items(foi_request),
+        "timeline": timeline(foi_request),
+        "can_edit": can_edit,
+    }
+    if can_edit:
+        context |= action_forms(foi_request)
+    return render(request, "requests_app/request_detail.html", context)
+
+
+def action_forms(foi_request: FoiRequest) -> dict[str, Any]:
+    sent_form = None
+    if foi_request.status == Status.DRAFT:
+        sent_form = EventForm(kind=EventKind.SENT, foi_request=foi_request, auto_id="sent_%s")
+    return {
+        "message_form": MessageForm(auto_id="message_%s"),
+        "sent_form": sent_form,
+        "event_choices": event_choices(foi_request),
+    }
+
+
+# --- creating and editing ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    data = request.POST if request.method == "POST" else None
+    initial = {"public_body": request.GET.get("public_body")}
+    form = FoiRequestForm(data, initial=initial, user=user)
+    if form.is_valid():
+        foi_request = create_request(form, user)
+        messages.success(request, f"{foi_request.reference} has been logged.")
+        return redirect(foi_request)
+    return render(request, "requests_app/request_form.html", {"form": form})
+
+
+def create_request(form: FoiRequestForm, user: AbstractBaseUser) -> FoiRequest:
+    with transaction.atomic():
+        foi_request: FoiRequest = form.save(commit=False)
+        foi_request.owner = user  # type: ignore[assignment]
+        foi_request.save()
+        form.save_m2m()
+        foi_request.record_event(EventKind.CREATED, on=timezone.localdate(), actor=user)
+        if foi_request.sent_on:
+            foi_request.mark_sent(on=foi_request.sent_on, actor=user)
+    return foi_request
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    foi_request = editable_request(request, reference)
+    user = signed_in_user(request)
+    data = request.POST if request.method == "POST" else None
+    form = FoiRequestForm(data, instance=foi_request, user=user)
+    if form.is_valid():
+        save_edit(form, user)
+        messages.success(request, "Your changes have been saved.")
+        return redirect(foi_request)
+    context = {"form": form, "foi_request": foi_request}
+    return render(request, "requests_app/request_form.html", context)
+
+
+def save_edit(form: FoiRequestForm, user: AbstractBaseUser) -> None:
+    """Save the form and record which fields changed; a draft given a sent date is sent."""
+    changed = form.changed_data
+    with transaction.atomic():
+        foi_request: FoiRequest = form.save()
+        if changed:
+            foi_request.record_event(
+                EventKind.EDITED,
+                on=timezone.localdate(),
+                actor=user,
+                details={"fields": changed},
+            )
+        if foi_request.status == Status.DRAFT and foi_request.sent_on:
+            foi_request.mark_sent(on=foi_request.sent_on, actor=user)

@@ -1,0 +1,238 @@
+"""The request list: filters, sorting, pagination and the CSV download."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from requests_app import models
+from tests.factories import (
+    CampaignFactory,
+    FoiRequestFactory,
+    MembershipFactory,
+    PublicBodyFactory,
+    TagFactory,
+)
+
+
+def references(response: HttpResponse) -> list[str]:
+    return [row.foi_request.reference for row in response.context["rows"]]
+
+
+def csv_rows(response: HttpResponse) -> list[list[str]]:
+    content = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    return list(csv.reader(io.StringIO(content)))
+
+
+@pytest.fixture
+def three_requests(user: AbstractBaseUser, body: models.PublicBody) -> dict[str, models.FoiRequest]:
+    other_body = PublicBodyFactory(name="Borough of Sampleton", short_name="", slug="sampleton")
+    return {
+        "late": FoiRequestFactory.sent(
+            on=dt.date(2025, 12, 10), owner=user, public_body=body, title="Bed occupancy"
+        ),
+        "recent": FoiRequestFactory.sent(
+            on=dt.date(2026, 1, 12),
+            owner=user,
+            public_body=other_body,
+            title="Pothole repairs",
+            their_reference="SAMP/77",
+        ),
+        "draft": FoiRequestFactory(owner=user, public_body=body, title="Draft on libraries"),
+    }
+
+
+def test_it_lists_my_requests_soonest_deadline_first(
+    alice_client: Client, three_requests: dict[str, models.FoiRequest], other_user: AbstractBaseUser
+) -> None:
+    FoiRequestFactory(owner=other_user, title="Not alice's")
+    response = alice_client.get(reverse("request_list"))
+    late, recent, draft = (three_requests[k].reference for k in ("late", "recent", "draft"))
+    assert references(response) == [late, recent, draft]
+    assert "3 requests." in response.text
+    assert "overdue by 2 working days" in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status": "draft"}, ["draft"]),
+        ({"status": ["draft", "awaiting_response"]}, ["late", "recent", "draft"]),
+        ({"overdue": "on"}, ["late"]),
+        ({"q": "samp/77"}, ["recent"]),
+        ({"q": "OCCUPANCY"}, ["late"]),
+        ({"public_body": "sampleton"}, ["recent"]),
+        ({"sent_after": "2026-01-01"}, ["recent"]),
+        ({"sent_before": "2025-12-31"}, ["late"]),
+        ({"sent_after": "2025-12-01", "sent_before": "2026-01-31"}, ["late", "recent"]),
+    ],
+)
+def test_filters_narrow_the_list(
+    query: dict[str, object],
+    expected: list[str],
+    alice_client: Client,
+    three_requests: dict[str, models.FoiRequest],
+) -> None:
+    response = alice_client.get(reverse("request_list"), query)
+    assert references(response) == [three_requests[key].reference for key in expected]
+
+
+def test_it_filters_by_campaign_and_tag(
+    alice_client: Client, campaign_request: models.FoiRequest, alice_request: models.FoiRequest
+) -> None:
+    tag = TagFactory(name="Health", slug="health")
+    alice_request.tags.add(tag)
+    by_campaign = alice_client.get(reverse("request_list"), {"campaign": "open-hospitals"})
+    assert references(by_campaign) == [campaign_request.reference]
+    by_tag = alice_client.get(reverse("request_list"), {"tag": "health"})
+    assert references(by_tag) == [alice_request.reference]
+
+
+def test_the_campaign_and_body_choices_only_offer_what_i_can_see(
+    alice_client: Client, alice_request: models.FoiRequest, other_user: AbstractBaseUser
+) -> None:
+    secret = CampaignFactory(name="Mallory's Secret Campaign")
+    MembershipFactory(campaign=secret, user=other_user, role=models.Role.OWNER)
+    hidden_body = PublicBodyFactory(name="Office of Hidden Things")
+    FoiRequestFactory(owner=other_user, public_body=hidden_body, campaign=secret)
+    response = alice_client.get(reverse("request_list"))
+    assert "Secret Campaign" not in response.text
+    assert "Office of Hidden Things" not in response.text
+    assert "Department of Examples" in response.text
+    asked = alice_client.get(reverse("request_list"), {"campaign": secret.slug})
+    assert asked.status_code == 200
+    assert "Select a valid choice" in asked.text
+    assert references(asked) == []
+
+
+@pytest.mark.parametrize("bad", ["2026-13-45", "yesterday", "15/01/2026x"])
+def test_a_malformed_date_shows_an_error_not_a_500(
+    bad: str, alice_client: Client, alice_request: models.FoiRequest
+) -> None:
+    response = alice_client.get(reverse("request_list"), {"sent_after": bad, "q": "spending"})
+    assert response.status_code == 200
+    assert "Enter a valid date." in response.text
+    assert 'id="id_sent_after_error"' in response.text
+    assert f'value="{bad}"' in response.text  # what was typed is kept
+    assert references(response) == []
+
+
+@pytest.mark.parametrize("page", ["abc", "9999", "-1", "0", ""])
+def test_bad_page_numbers_do_not_fail(
+    page: str, alice_client: Client, user: AbstractBaseUser
+) -> None:
+    FoiRequestFactory.create_batch(55, owner=user)
+    response = alice_client.get(reverse("request_list"), {"page": page})
+    assert response.status_code == 200
+    assert len(response.context["rows"]) in (50, 5)
+
+
+def test_it_paginates_by_50(alice_client: Client, user: AbstractBaseUser) -> None:
+    FoiRequestFactory.create_batch(55, owner=user)
+    first = alice_client.get(reverse("request_list"))
+    second = alice_client.get(reverse("request_list"), {"page": 2})
+    assert len(first.context["rows"]) == 50
+    assert len(second.context["rows"]) == 5
+    assert not set(references(first)) & set(references(second))
+    assert "Page 1 of 2" in first.text
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("due", ["late", "recent", "draft"]),
+        ("-due", ["recent", "late", "draft"]),
+        ("sent", ["late", "recent", "draft"]),
+        ("-sent", ["recent", "late", "draft"]),
+        # Ties fall back to the newest first.
+        ("body", ["recent", "draft", "late"]),
+        ("status", ["recent", "late", "draft"]),
+        ("-status", ["draft", "recent", "late"]),
+        ("not-a-column", ["late", "recent", "draft"]),
+    ],
+)
+def test_columns_sort_from_a_whitelist(
+    sort: str,
+    expected: list[str],
+    alice_client: Client,
+    three_requests: dict[str, models.FoiRequest],
+) -> None:
+    response = alice_client.get(reverse("request_list"), {"sort": sort})
+    assert response.status_code == 200
+    assert references(response) == [three_requests[key].reference for key in expected]
+
+
+def test_sorting_by_reference_both_ways(
+    alice_client: Client, three_requests: dict[str, models.FoiRequest]
+) -> None:
+    ascending = references(alice_client.get(reverse("request_list"), {"sort": "reference"}))
+    descending = references(alice_client.get(reverse("request_list"), {"sort": "-reference"}))
+    assert ascending == sorted(ascending)
+    assert descending == ascending[::-1]
+
+
+def test_a_sort_link_keeps_the_filters_and_flips_the_direction(
+    alice_client: Client, three_requests: dict[str, models.FoiRequest]
+) -> None:
+    html = alice_client.get(reverse("request_list"), {"q": "a", "sort": "sent"}).text
+    assert 'href="?q=a&amp;sort=-sent"' in html
+    assert 'aria-sort="ascending"' in html
+
+
+# --- CSV -----------------------------------------------------------------------------
+
+
+def test_the_csv_has_exactly_the_filtered_rows(
+    alice_client: Client, three_requests: dict[str, models.FoiRequest]
+) -> None:
+    response = alice_client.get(reverse("request_export_csv"), {"status": "awaiting_response"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="foi-requests-2026-01-15.csv"'
+    header, *rows = csv_rows(response)
+    assert header[0] == "reference"
+    assert [row[0] for row in rows] == [
+        three_requests["late"].reference,
+        three_requests["recent"].reference,
+    ]
+    late = dict(zip(header, rows[0], strict=True))
+    assert late["public_body"] == "Department of Examples"
+    assert late["due_on"] == "2026-01-13"
+    assert late["overdue"] == "yes"
+
+
+def test_the_csv_has_every_row_not_just_one_page(
+    alice_client: Client, user: AbstractBaseUser
+) -> None:
+    FoiRequestFactory.create_batch(120, owner=user)
+    _header, *rows = csv_rows(alice_client.get(reverse("request_export_csv")))
+    assert len(rows) == 120
+
+
+def test_the_csv_neutralises_spreadsheet_formulas(
+    alice_client: Client, user: AbstractBaseUser, body: models.PublicBody
+) -> None:
+    FoiRequestFactory(
+        owner=user, public_body=body, title="=cmd|' /C calc'!A0", their_reference="+1"
+    )
+    FoiRequestFactory(owner=user, public_body=body, title="@SUM(A1)", their_reference="-2")
+    _header, *rows = csv_rows(
+        alice_client.get(reverse("request_export_csv"), {"sort": "reference"})
+    )
+    cells = {(row[1], row[2]) for row in rows}
+    assert cells == {("'=cmd|' /C calc'!A0", "'+1"), ("'@SUM(A1)", "'-2")}
+
+
+def test_the_csv_with_a_malformed_filter_shows_the_error_instead(
+    alice_client: Client, alice_request: models.FoiRequest
+) -> None:
+    response = alice_client.get(reverse("request_export_csv"), {"sent_before": "31/02/2026"})
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.text
