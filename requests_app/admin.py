@@ -51,7 +51,7 @@ class MembershipAdmin(admin.ModelAdmin[models.Membership]):
 class RequestEventInline(admin.TabularInline[models.RequestEvent, models.FoiRequest]):
     model = models.RequestEvent
     extra = 0
-    fields = ["on", "kind", "actor", "note", "details", "created_at"]
+    fields = ("on", "kind", "actor", "note", "details", "created_at")
     readonly_fields = fields
     can_delete = False
 
@@ -62,7 +62,14 @@ class RequestEventInline(admin.TabularInline[models.RequestEvent, models.FoiRequ
 @admin.register(models.FoiRequest)
 class FoiRequestAdmin(admin.ModelAdmin[models.FoiRequest]):
     list_display = [
-        "reference", "title", "public_body", "regime", "status", "sent_on", "next_due_on", "owner",
+        "reference",
+        "title",
+        "public_body",
+        "regime",
+        "status",
+        "sent_on",
+        "next_due_on",
+        "owner",
     ]
     list_filter = ["status", "regime", "visibility", "campaign", "tags"]
     search_fields = ["reference", "their_reference", "title", "public_body__name", "text"]
@@ -71,8 +78,16 @@ class FoiRequestAdmin(admin.ModelAdmin[models.FoiRequest]):
     filter_horizontal = ["tags"]
     list_select_related = ["public_body", "owner"]
     readonly_fields = [
-        "reference", "status", "due_on", "extended_due_on", "review_due_on", "very_overdue_on",
-        "escalation_closes_on", "next_due_on", "created_at", "updated_at",
+        "reference",
+        "status",
+        "due_on",
+        "extended_due_on",
+        "review_due_on",
+        "very_overdue_on",
+        "escalation_closes_on",
+        "next_due_on",
+        "created_at",
+        "updated_at",
     ]
     inlines = [RequestEventInline]
 
@@ -92,7 +107,7 @@ class RequestEventAdmin(admin.ModelAdmin[models.RequestEvent]):
 class AttachmentInline(admin.TabularInline[models.Attachment, models.Message]):
     model = models.Attachment
     extra = 0
-    fields = ["filename", "content_type", "size", "sha256", "status"]
+    fields = ("filename", "content_type", "size", "sha256", "status")
     readonly_fields = fields
     fk_name = "message"
 
@@ -136,8 +151,9 @@ class NonWorkingDayAdmin(admin.ModelAdmin[models.NonWorkingDay]):
     search_fields = ["name"]
     readonly_fields = ["created_by"]
 
-    def save_model(self, request: HttpRequest, obj: models.NonWorkingDay, form: object,
-                   change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: models.NonWorkingDay, form: object, change: bool
+    ) -> None:
         if not obj.created_by_id and request.user.is_authenticated:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
@@ -147,7 +163,9 @@ class NonWorkingDayAdmin(admin.ModelAdmin[models.NonWorkingDay]):
         super().delete_model(request, obj)
         self._refresh(request)
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[models.NonWorkingDay]) -> None:
+    def delete_queryset(
+        self, request: HttpRequest, queryset: QuerySet[models.NonWorkingDay]
+    ) -> None:
         super().delete_queryset(request, queryset)
         self._refresh(request)
 

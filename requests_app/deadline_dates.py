@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from requests_app.models import FoiRequest
-from requests_app.models.requests import FoiRequestQuerySet, Status, WAITING_STATUSES
+from requests_app.models.requests import WAITING_STATUSES, FoiRequestQuerySet, Status
 
 # Stored date field → (kind shown on calendars, label).
 DATE_KINDS = {
@@ -34,7 +34,7 @@ class CalendarEntry:
 
 
 def calendar_entries(
-    requests: FoiRequestQuerySet, *, first: dt.date, last: dt.date, today: dt.date
+    requests: QuerySet[FoiRequest], *, first: dt.date, last: dt.date, today: dt.date
 ) -> list[CalendarEntry]:
     """Entries dated within [first, last], in date order; one query whatever the range."""
     in_range = Q()
@@ -70,6 +70,8 @@ def _superseded(foi_request: FoiRequest, field: str) -> bool:
 def _still_owed(foi_request: FoiRequest, field: str) -> bool:
     if field == "escalation_closes_on":
         return False
-    return foi_request.status in WAITING_STATUSES and foi_request.next_due_on is not None and (
-        getattr(foi_request, field) == foi_request.next_due_on
+    return (
+        foi_request.status in WAITING_STATUSES
+        and foi_request.next_due_on is not None
+        and (getattr(foi_request, field) == foi_request.next_due_on)
     )

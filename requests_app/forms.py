@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
@@ -144,7 +144,7 @@ class FoiRequestForm(forms.ModelForm):
         widgets = {"sent_on": DATE_INPUT, "received_on": DATE_INPUT}
         labels = {"text": "Request text", "their_reference": "Their reference"}
 
-    def __init__(self, *args: Any, user: AbstractBaseUser, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = self.instance
         bodies = Q(is_active=True) | Q(pk=current.public_body_id)
@@ -239,7 +239,7 @@ class EventForm(forms.Form):
     def extra_arguments(self) -> dict[str, Any]:
         return {}
 
-    def record(self, actor: AbstractBaseUser) -> RequestEvent:
+    def record(self, actor: User) -> RequestEvent:
         data = self.cleaned_data
         return self.foi_request.record_event(
             self.kind, on=data["on"], actor=actor, note=data["note"], **self.extra_arguments()
@@ -259,7 +259,7 @@ class ResponseEventForm(EventForm):
         super().__init__(*args, **kwargs)
         self.fields["exemptions"].queryset = exemptions_for(self.foi_request.regime)  # type: ignore[attr-defined]
 
-    def record(self, actor: AbstractBaseUser) -> RequestEvent:
+    def record(self, actor: User) -> RequestEvent:
         data = self.cleaned_data
         return self.foi_request.record_response(
             on=data["on"],
@@ -347,7 +347,7 @@ class AddMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
 
-    def clean_person(self) -> AbstractBaseUser:
+    def clean_person(self) -> User:
         text = self.cleaned_data["person"].strip()
         matches = list(
             get_user_model()

@@ -16,7 +16,9 @@ DEFAULT_PORTS = {"postgres": 5432, "redis": 6379}
 def reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 3):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 3
+        ):
             return True
     except OSError:
         return False
@@ -27,8 +29,11 @@ def main() -> int:
     if reachable(url, DEFAULT_PORTS[service]):
         return 0
     banner = "!" * 78
-    print(f"{banner}\n!! {service} is NOT reachable at {url}: skipping the {service} run.\n"
-          f"!! Set FOI_REQUIRE_SERVICES=1 to make this a failure.\n{banner}", file=sys.stderr)
+    print(
+        f"{banner}\n!! {service} is NOT reachable at {url}: skipping the {service} run.\n"
+        f"!! Set FOI_REQUIRE_SERVICES=1 to make this a failure.\n{banner}",
+        file=sys.stderr,
+    )
     return 1
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
 
@@ -19,6 +21,17 @@ def _isolated_storage(tmp_path, settings) -> None:  # type: ignore[no-untyped-de
     }
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline() -> Iterator[None]:
+    """Queued tasks run in the test process unless a test starts a real worker."""
+    from foi_tracker.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
 @pytest.fixture
@@ -44,4 +57,3 @@ def client_for():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def alice_client(user, client_for) -> Client:  # type: ignore[no-untyped-def]
     return client_for(user)
-

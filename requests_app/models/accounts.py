@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 
 from requests_app.models.campaigns import new_token
@@ -32,7 +32,7 @@ class Profile(models.Model):
         return f"Profile of {self.user}"
 
     @classmethod
-    def for_user(cls, user: AbstractBaseUser) -> Profile:
+    def for_user(cls, user: User) -> Profile:
         profile, _ = cls.objects.get_or_create(user=user)
         return profile
 

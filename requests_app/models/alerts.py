@@ -18,11 +18,15 @@ class AlertStatus(models.TextChoices):
 
 
 class Alert(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+    )
     request = models.ForeignKey(FoiRequest, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=40)
     deadline = models.DateField()
-    status = models.CharField(max_length=10, choices=AlertStatus.choices, default=AlertStatus.PENDING)
+    status = models.CharField(
+        max_length=10, choices=AlertStatus.choices, default=AlertStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

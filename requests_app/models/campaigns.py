@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.urls import reverse
 
@@ -21,7 +21,7 @@ class Role(models.TextChoices):
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> CampaignQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> CampaignQuerySet:
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user)
@@ -48,7 +48,7 @@ class Campaign(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("campaign_detail", kwargs={"slug": self.slug})
 
-    def role_of(self, user: AbstractBaseUser | AnonymousUser) -> str | None:
+    def role_of(self, user: User | AnonymousUser) -> str | None:
         if not user.is_authenticated:
             return None
         membership = self.memberships.filter(user=user).first()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Q
 
@@ -51,7 +51,7 @@ class SendStatus(models.TextChoices):
 
 
 class MessageQuerySet(models.QuerySet["Message"]):
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> MessageQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> MessageQuerySet:
         if not user.is_authenticated:
             return self.none()
         visible_requests = FoiRequest.objects.visible_to(user).values("pk")
@@ -80,7 +80,9 @@ class Message(models.Model):
     raw_email = models.FileField(upload_to="raw/", blank=True)
     raw_sha256 = models.CharField(max_length=64, blank=True)
     is_auto_reply = models.BooleanField(default=False)
-    source = models.CharField(max_length=10, choices=MessageSource.choices, default=MessageSource.MANUAL)
+    source = models.CharField(
+        max_length=10, choices=MessageSource.choices, default=MessageSource.MANUAL
+    )
     import_problems = models.TextField(blank=True, help_text="What could not be parsed cleanly.")
     send_status = models.CharField(max_length=10, choices=SendStatus.choices, blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import IO
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
@@ -47,7 +47,7 @@ class ExtractionStatus(models.TextChoices):
 
 
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> AttachmentQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> AttachmentQuerySet:
         if not user.is_authenticated:
             return self.none()
         visible_requests = FoiRequest.objects.visible_to(user).values("pk")

@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from requests_app.deadlines.calendars import Calendar, ExtraNonWorkingDay, calendar_for
 from requests_app.deadlines.clock import (
     ClockEvent,
     ClockEventKind,
@@ -20,8 +21,7 @@ from requests_app.deadlines.clock import (
     Deadline,
     compute_deadlines,
 )
-from requests_app.deadlines.calendars import Calendar, ExtraNonWorkingDay, calendar_for
-from requests_app.deadlines.regimes import get_regime
+from requests_app.deadlines.regimes import Regime, get_regime
 from requests_app.models.bodies import PublicBody, Tag, regime_choices
 from requests_app.models.campaigns import Campaign, Membership, Role
 from requests_app.models.law import Exemption, NonWorkingDay
@@ -135,7 +135,11 @@ def deadline_calendar(
 
 # The dates the engine computes, and every field a refresh writes.
 ENGINE_DEADLINES = (
-    "due_on", "extended_due_on", "review_due_on", "very_overdue_on", "escalation_closes_on",
+    "due_on",
+    "extended_due_on",
+    "review_due_on",
+    "very_overdue_on",
+    "escalation_closes_on",
 )
 DEADLINE_FIELDS = (*ENGINE_DEADLINES, "next_due_on", "deadline_explanations")
 
@@ -145,6 +149,9 @@ class ReferenceCounter(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
 
     @classmethod
     def next_reference(cls, year: int) -> str:
@@ -161,7 +168,7 @@ class ReferenceCounter(models.Model):
         return f"FOI-{year}-{number:04d}"
 
 
-def member_of_campaign(user: AbstractBaseUser, roles: Iterable[str] | None = None) -> Exists:
+def member_of_campaign(user: User, roles: Iterable[str] | None = None) -> Exists:
     memberships = Membership.objects.filter(campaign=OuterRef("campaign"), user=user)
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
@@ -169,13 +176,13 @@ def member_of_campaign(user: AbstractBaseUser, roles: Iterable[str] | None = Non
 
 
 class FoiRequestQuerySet(models.QuerySet["FoiRequest"]):
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> FoiRequestQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> FoiRequestQuerySet:
         if not user.is_authenticated:
             return self.none()
         shared = Q(visibility=Visibility.CAMPAIGN) & member_of_campaign(user)
         return self.filter(Q(owner=user) | shared)
 
-    def editable_by(self, user: AbstractBaseUser | AnonymousUser) -> FoiRequestQuerySet:
+    def editable_by(self, user: User | AnonymousUser) -> FoiRequestQuerySet:
         if not user.is_authenticated:
             return self.none()
         editors = member_of_campaign(user, roles=(Role.OWNER, Role.EDITOR))
@@ -251,27 +258,27 @@ class FoiRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("request_detail", kwargs={"reference": self.reference})
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.reference:
             year = (self.sent_on or timezone.localdate()).year
             self.reference = ReferenceCounter.next_reference(year)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("request_detail", kwargs={"reference": self.reference})
+
     # --- permissions -------------------------------------------------------------
 
-    def can_view(self, user: AbstractBaseUser | AnonymousUser) -> bool:
+    def can_view(self, user: User | AnonymousUser) -> bool:
         return FoiRequest.objects.visible_to(user).filter(pk=self.pk).exists()
 
-    def can_edit(self, user: AbstractBaseUser | AnonymousUser) -> bool:
+    def can_edit(self, user: User | AnonymousUser) -> bool:
         return FoiRequest.objects.editable_by(user).filter(pk=self.pk).exists()
 
     # --- derived state -----------------------------------------------------------
 
     @property
-    def regime_info(self):  # type: ignore[no-untyped-def]
+    def regime_info(self) -> Regime:
         return get_regime(self.regime)
 
     @property
@@ -307,7 +314,7 @@ class FoiRequest(models.Model):
         kind: str,
         *,
         on: dt.date,
-        actor: AbstractBaseUser | None = None,
+        actor: User | None = None,
         note: str = "",
         details: dict[str, Any] | None = None,
         new_due_on: dt.date | None = None,
@@ -345,7 +352,7 @@ class FoiRequest(models.Model):
         *,
         on: dt.date,
         outcome: str,
-        actor: AbstractBaseUser | None = None,
+        actor: User | None = None,
         exemptions: Iterable[Exemption] = (),
         note: str = "",
     ) -> RequestEvent:
@@ -361,7 +368,7 @@ class FoiRequest(models.Model):
             exemptions=exemptions,
         )
 
-    def mark_sent(self, *, on: dt.date, actor: AbstractBaseUser | None = None) -> RequestEvent:
+    def mark_sent(self, *, on: dt.date, actor: User | None = None) -> RequestEvent:
         return self.record_event(EventKind.SENT, on=on, actor=actor)
 
     # --- deadlines ---------------------------------------------------------------
@@ -388,7 +395,9 @@ class FoiRequest(models.Model):
             ),
         )
 
-    def refresh_deadlines(self, *, save: bool = True, extra_days: tuple[Any, ...] | None = None) -> None:
+    def refresh_deadlines(
+        self, *, save: bool = True, extra_days: tuple[Any, ...] | None = None
+    ) -> None:
         clock = self.clock_input(extra_days)
         deadlines = compute_deadlines(clock) if clock else None
 

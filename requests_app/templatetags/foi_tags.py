@@ -78,6 +78,7 @@ NAV_SECTIONS = {
     "body": "bodies",
     "campaign": "campaigns",
     "dashboard": "dashboard",
+    "deadline": "calendar",
 }
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -97,16 +98,15 @@ def deadline_calendar(request: HttpRequest) -> HttpResponse:
         "today": today,
         "campaign": campaign,
         "campaigns": campaigns,
-        "feed_url": _absolute(
-            request, reverse("calendar_feed", args=[Profile.for_user(signed_in_user(request)).calendar_token])
-        ),
+        "feed_url": _feed_url(request),
         "entries": [entry for entry in entries if entry.on.month == month.month],
     }
     return render(request, "requests_app/deadlines/calendar.html", context)
 
 
-def _absolute(request: HttpRequest, path: str) -> str:
-    return request.build_absolute_uri(path)
+def _feed_url(request: HttpRequest) -> str:
+    token = Profile.for_user(signed_in_user(request)).calendar_token
+    return request.build_absolute_uri(reverse("calendar_feed", args=[token]))
 
 
 @login_required
@@ -141,7 +141,9 @@ def campaign_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _feed_response(requests, *, name: str, request: HttpRequest) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _feed_response(
+    requests: QuerySet[FoiRequest], *, name: str, request: HttpRequest
+) -> HttpResponse:
     today = timezone.localdate()
     entries = calendar_entries(
         requests,

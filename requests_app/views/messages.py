@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -34,12 +34,12 @@ def message_create(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "requests_app/message_form.html", context)
 
 
-def log_message(*, foi_request: FoiRequest, form: MessageForm, actor: AbstractBaseUser) -> Message:
+def log_message(*, foi_request: FoiRequest, form: MessageForm, actor: User) -> Message:
     """Save the message and its files, and note it in the request's history."""
     with transaction.atomic():
         message: Message = form.save(commit=False)
         message.request = foi_request
-        message.imported_by = actor  # type: ignore[assignment]
+        message.imported_by = actor
         message.save()
         for upload in form.cleaned_data["attachments"]:
             store_attachment(message, upload)

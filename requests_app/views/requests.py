@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -176,10 +176,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
     return render(request, "requests_app/request_form.html", {"form": form})
 
 
-def create_request(form: FoiRequestForm, user: AbstractBaseUser) -> FoiRequest:
+def create_request(form: FoiRequestForm, user: User) -> FoiRequest:
     with transaction.atomic():
         foi_request: FoiRequest = form.save(commit=False)
-        foi_request.owner = user  # type: ignore[assignment]
+        foi_request.owner = user
         foi_request.save()
         form.save_m2m()
         foi_request.record_event(EventKind.CREATED, on=timezone.localdate(), actor=user)
@@ -203,7 +203,7 @@ def request_edit(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "requests_app/request_form.html", context)
 
 
-def save_edit(form: FoiRequestForm, user: AbstractBaseUser) -> None:
+def save_edit(form: FoiRequestForm, user: User) -> None:
     """Save the form and record which fields changed; a draft given a sent date is sent."""
     changed = form.changed_data
     with transaction.atomic():

@@ -26,15 +26,27 @@ class Command(BaseCommand):
         celery = [sys.executable, "-m", "celery", "-A", "foi_tracker"]
         commands = {
             "web": [sys.executable, "manage.py", "runserver", "--noreload", options["addr"]],
-            "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2",
-                       "--queues", "celery,mail,extract,ocr"],
+            "worker": [
+                *celery,
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--queues",
+                "celery,mail,extract,ocr",
+            ],
             "beat": [*celery, "beat", "--loglevel", "INFO"],
         }
-        processes = {name: subprocess.Popen(argv, cwd=settings.BASE_DIR, env=os.environ.copy())
-                     for name, argv in commands.items()}
-        self.stdout.write(self.style.SUCCESS(
-            f"FOI Tracker is running at http://{options['addr']}/ — Ctrl-C stops everything."
-        ))
+        processes = {
+            name: subprocess.Popen(argv, cwd=settings.BASE_DIR, env=os.environ.copy())  # noqa: S603
+            for name, argv in commands.items()
+        }
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"FOI Tracker is running at http://{options['addr']}/ — Ctrl-C stops everything."
+            )
+        )
         try:
             self._wait(processes)
         except KeyboardInterrupt:

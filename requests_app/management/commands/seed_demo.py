@@ -90,33 +90,64 @@ class DemoBuilder:
     def request(self, body: PublicBody, title: str, text: str, *, due: dt.date) -> FoiRequest:
         received = received_for_due(body.default_regime, body.nation, due)
         foi_request = FoiRequest.objects.create(
-            title=title, public_body=body, regime=body.default_regime, campaign=self.campaign,
-            owner=self.owner, text=text,
+            title=title,
+            public_body=body,
+            regime=body.default_regime,
+            campaign=self.campaign,
+            owner=self.owner,
+            text=text,
         )
-        self.letter(foi_request, Direction.OUTGOING, received, f"Freedom of Information request - {title}", text)
+        self.letter(
+            foi_request,
+            Direction.OUTGOING,
+            received,
+            f"Freedom of Information request - {title}",
+            text,
+        )
         foi_request.mark_sent(on=received, actor=self.owner)
         return foi_request
 
-    def letter(self, foi_request: FoiRequest, direction: str, on: dt.date, subject: str,
-               body: str, *, kind: str = MessageKind.OTHER,
-               attachment: tuple[str, str, bytes] | None = None) -> Message:
+    def letter(
+        self,
+        foi_request: FoiRequest,
+        direction: str,
+        on: dt.date,
+        subject: str,
+        body: str,
+        *,
+        kind: str = MessageKind.OTHER,
+        attachment: tuple[str, str, bytes] | None = None,
+    ) -> Message:
         sent_at = timezone.make_aware(dt.datetime.combine(on, dt.time(10, 30)))
         body_email = foi_request.public_body.foi_email or "foi@example.gov.uk"
         ours = "campaign@example.org"
         message = Message.objects.create(
-            request=foi_request, direction=direction, channel=Channel.EMAIL, sent_at=sent_at,
+            request=foi_request,
+            direction=direction,
+            channel=Channel.EMAIL,
+            sent_at=sent_at,
             sender=ours if direction == Direction.OUTGOING else body_email,
             recipients=body_email if direction == Direction.OUTGOING else ours,
-            subject=subject, body_text=body, kind=kind,
+            subject=subject,
+            body_text=body,
+            kind=kind,
         )
         if attachment:
             filename, content_type, content = attachment
             name, sha256, size = store_blob(io.BytesIO(content))
             Attachment.objects.create(
-                message=message, filename=filename, content_type=content_type, size=size,
-                sha256=sha256, file=name,
+                message=message,
+                filename=filename,
+                content_type=content_type,
+                size=size,
+                sha256=sha256,
+                file=name,
             )
         return message
+
+    def received(self, foi_request: FoiRequest) -> dt.date:
+        assert foi_request.received_on is not None
+        return foi_request.received_on
 
     def working_days_from_today(self, n: int) -> dt.date:
         """The working day n working days after today (before it when n is negative)."""
@@ -151,12 +182,16 @@ class DemoBuilder:
             "but did not publish.",
             due=self.working_days_from_today(3),
         )
-        ack_on = foi_request.received_on + dt.timedelta(days=2)  # type: ignore[operator]
-        self.letter(foi_request, Direction.INCOMING, ack_on,
-                    "Acknowledgement: your information request",
-                    "We acknowledge receipt of your request, which we are handling under the "
-                    "Freedom of Information Act 2000. We will respond within 20 working days.",
-                    kind=MessageKind.ACKNOWLEDGEMENT)
+        ack_on = self.received(foi_request) + dt.timedelta(days=2)
+        self.letter(
+            foi_request,
+            Direction.INCOMING,
+            ack_on,
+            "Acknowledgement: your information request",
+            "We acknowledge receipt of your request, which we are handling under the "
+            "Freedom of Information Act 2000. We will respond within 20 working days.",
+            kind=MessageKind.ACKNOWLEDGEMENT,
+        )
         foi_request.record_event(EventKind.ACKNOWLEDGED, on=ack_on, actor=self.owner)
 
     def nhse_due_today(self) -> None:
@@ -189,36 +224,64 @@ class DemoBuilder:
         )
         foi_request.their_reference = "FOI-1498765"
         foi_request.save(update_fields=["their_reference"])
-        received = foi_request.received_on
-        assert received is not None
+        received = self.received(foi_request)
         refused_on = received + dt.timedelta(days=26)
         s36 = Exemption.objects.filter(law="uk-foia", section="36").first()
-        self.letter(foi_request, Direction.INCOMING, refused_on, "FOI-1498765 - your request",
-                    "We hold the information you requested. It is being withheld under section "
-                    "36(2)(b)(i) and (ii) of the Freedom of Information Act (prejudice to the "
-                    "effective conduct of public affairs). The qualified person's opinion was "
-                    "given by the Minister of State. The public interest favours withholding.",
-                    kind=MessageKind.REFUSAL,
-                    attachment=("FOI-1498765 response letter.txt", "text/plain",
-                                b"Department of Health and Social Care\nFOI-1498765\n"
-                                b"Exemption applied: section 36(2)(b).\n"))
-        foi_request.record_response(on=refused_on, outcome=Status.REFUSED, actor=self.owner,
-                                    exemptions=[s36] if s36 else [])
+        self.letter(
+            foi_request,
+            Direction.INCOMING,
+            refused_on,
+            "FOI-1498765 - your request",
+            "We hold the information you requested. It is being withheld under section "
+            "36(2)(b)(i) and (ii) of the Freedom of Information Act (prejudice to the "
+            "effective conduct of public affairs). The qualified person's opinion was "
+            "given by the Minister of State. The public interest favours withholding.",
+            kind=MessageKind.REFUSAL,
+            attachment=(
+                "FOI-1498765 response letter.txt",
+                "text/plain",
+                b"Department of Health and Social Care\nFOI-1498765\n"
+                b"Exemption applied: section 36(2)(b).\n",
+            ),
+        )
+        foi_request.record_response(
+            on=refused_on, outcome=Status.REFUSED, actor=self.owner, exemptions=[s36] if s36 else []
+        )
         review_on = refused_on + dt.timedelta(days=3)
-        self.letter(foi_request, Direction.OUTGOING, review_on, "Internal review - FOI-1498765",
-                    "Please conduct an internal review. Section 36 requires the reasonable "
-                    "opinion of a qualified person; please provide the date and the "
-                    "information put to the Minister.")
+        self.letter(
+            foi_request,
+            Direction.OUTGOING,
+            review_on,
+            "Internal review - FOI-1498765",
+            "Please conduct an internal review. Section 36 requires the reasonable "
+            "opinion of a qualified person; please provide the date and the "
+            "information put to the Minister.",
+        )
         foi_request.record_event(EventKind.REVIEW_REQUESTED, on=review_on, actor=self.owner)
         decided_on = review_on + dt.timedelta(days=27)
-        self.letter(foi_request, Direction.INCOMING, decided_on, "Internal review outcome - FOI-1498765",
-                    "The internal review has upheld the original decision to withhold the "
-                    "information under section 36(2)(b).", kind=MessageKind.REVIEW_OUTCOME)
-        foi_request.record_event(EventKind.REVIEW_DECIDED, on=decided_on, actor=self.owner,
-                                 status=Status.REFUSED, details={"outcome": "upheld"})
+        self.letter(
+            foi_request,
+            Direction.INCOMING,
+            decided_on,
+            "Internal review outcome - FOI-1498765",
+            "The internal review has upheld the original decision to withhold the "
+            "information under section 36(2)(b).",
+            kind=MessageKind.REVIEW_OUTCOME,
+        )
+        foi_request.record_event(
+            EventKind.REVIEW_DECIDED,
+            on=decided_on,
+            actor=self.owner,
+            status=Status.REFUSED,
+            details={"outcome": "upheld"},
+        )
         lodged_on = decided_on + dt.timedelta(days=10)
-        foi_request.record_event(EventKind.COMPLAINT_LODGED, on=lodged_on, actor=self.owner,
-                                 note="Complaint to the ICO, case reference IC-345678-A1B2.")
+        foi_request.record_event(
+            EventKind.COMPLAINT_LODGED,
+            on=lodged_on,
+            actor=self.owner,
+            note="Complaint to the ICO, case reference IC-345678-A1B2.",
+        )
 
     def nhse_answered(self) -> None:
         foi_request = self.request(
@@ -228,11 +291,16 @@ class DemoBuilder:
             "Care Board for each quarter of 2024-25.",
             due=self.working_days_from_today(-20),
         )
-        answered_on = foi_request.due_on - dt.timedelta(days=5)  # type: ignore[operator]
+        assert foi_request.due_on is not None
+        answered_on = foi_request.due_on - dt.timedelta(days=5)
         csv = b"icb,q1,q2,q3,q4\nNHS Greater Manchester ICB,31250,30410,29877,32001\n"
-        self.letter(foi_request, Direction.INCOMING, answered_on,
-                    "Your request for information - referrals by ICB",
-                    "Please find attached the number of referrals by Integrated Care Board.",
-                    kind=MessageKind.RESPONSE,
-                    attachment=("referrals-by-icb-2024-25.csv", "text/csv", csv))
+        self.letter(
+            foi_request,
+            Direction.INCOMING,
+            answered_on,
+            "Your request for information - referrals by ICB",
+            "Please find attached the number of referrals by Integrated Care Board.",
+            kind=MessageKind.RESPONSE,
+            attachment=("referrals-by-icb-2024-25.csv", "text/csv", csv),
+        )
         foi_request.record_response(on=answered_on, outcome=Status.SUCCESSFUL, actor=self.owner)
