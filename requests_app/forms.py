@@ -58,8 +58,11 @@ def safe_filename(original: str) -> str:
     never raises: a name that is nothing but dots becomes "attachment".
     """
     name = PurePath(original.replace("\\", "/")).name
-    name = unicodedata.normalize("NFC", name).strip().replace(" ", "_")
-    name = re.sub(r"[^-\w.]", "", name).lstrip(".")
+    name = unicodedata.normalize("NFC", name)
+    # Control characters and the characters Windows forbids in names are dropped;
+    # spaces and punctuation people use in names ("FOI 2026-117 (final).pdf") stay.
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C" and c not in '<>:"|?*')
+    name = re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
     if not name:
         return "attachment"
     stem, dot, suffix = name.rpartition(".")

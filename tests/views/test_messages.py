@@ -46,7 +46,7 @@ def test_logging_a_message_stores_each_file_once_and_notes_it_in_the_history(
     assert message.subject == "Response to your request"
     assert message.sent_at.isoformat() == "2026-01-14T16:45:00+00:00"
     attachments = list(message.attachments.order_by("filename"))
-    assert [a.filename for a in attachments] == ["Réponse_finale.pdf", "table.csv"]
+    assert [a.filename for a in attachments] == ["Réponse finale.pdf", "table.csv"]
     assert [a.content_type for a in attachments] == ["application/pdf", "text/csv"]
     assert attachments[0].size == len(b"%PDF-1.7 answer")
     assert default_storage.open(attachments[0].file.name).read() == b"%PDF-1.7 answer"
