@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_celery_beat",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "requests_app",
 ]
 
@@ -127,6 +130,32 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "files"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("FOI_API_ANON_RATE", default="60/hour"),
+        "user": env.str("FOI_API_USER_RATE", default="5000/hour"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "FOI Tracker API",
+    "DESCRIPTION": "Requests, correspondence, deadlines and search for FOI campaigners.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 FOI_MAX_UPLOAD_BYTES = env.int("FOI_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

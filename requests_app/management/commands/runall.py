@@ -42,6 +42,8 @@ class Command(BaseCommand):
             name: subprocess.Popen(argv, cwd=settings.BASE_DIR, env=os.environ.copy())  # noqa: S603
             for name, argv in commands.items()
         }
+        # A SIGTERM (from a supervisor or `timeout`) stops everything like Ctrl-C does.
+        signal.signal(signal.SIGTERM, _interrupt)
         self.stdout.write(
             self.style.SUCCESS(
                 f"FOI Tracker is running at http://{options['addr']}/ — Ctrl-C stops everything."
@@ -71,3 +73,7 @@ class Command(BaseCommand):
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
