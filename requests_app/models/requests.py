@@ -19,6 +19,7 @@ from requests_app.deadlines.clock import (
     ClockEventKind,
     ClockInput,
     Deadline,
+    Deadlines,
     compute_deadlines,
 )
 from requests_app.deadlines.regimes import Regime, get_regime
@@ -399,21 +400,20 @@ class FoiRequest(models.Model):
         self, *, save: bool = True, extra_days: tuple[Any, ...] | None = None
     ) -> None:
         clock = self.clock_input(extra_days)
-        deadlines = compute_deadlines(clock) if clock else None
+        self.apply_deadlines(compute_deadlines(clock) if clock else None)
+        if save:
+            self.save(update_fields=[*DEADLINE_FIELDS, "updated_at"])
 
-        def pick(name: str) -> Deadline | None:
-            return getattr(deadlines, name) if deadlines else None
-
+    def apply_deadlines(self, deadlines: Deadlines | None) -> None:
+        """Store the engine's dates and reasoning on this (unsaved) request."""
         explanations: dict[str, Any] = {}
         for name in ENGINE_DEADLINES:
-            deadline = pick(name)
+            deadline: Deadline | None = getattr(deadlines, name) if deadlines else None
             setattr(self, name, deadline.due if deadline else None)
             if deadline:
                 explanations[name] = deadline.explanation.as_dict()
         self.deadline_explanations = explanations
         self.next_due_on = self.current_due_on()
-        if save:
-            self.save(update_fields=[*DEADLINE_FIELDS, "updated_at"])
 
     def current_due_on(self) -> dt.date | None:
         """The date the body must answer by in the request's present state."""
