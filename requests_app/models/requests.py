@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,25 +169,31 @@ class ReferenceCounter(models.Model):
         return f"FOI-{year}-{number:04d}"
 
 
-def member_of_campaign(user: User, roles: Iterable[str] | None = None) -> Exists:
-    memberships = Membership.objects.filter(campaign=OuterRef("campaign"), user=user)
+def campaign_ids_of(user: User, roles: Iterable[str] | None = None) -> list[int]:
+    """The campaigns a user belongs to, read once so the request filter is a plain IN list.
+
+    A literal list lets PostgreSQL combine the owner and campaign indexes (a bitmap OR)
+    instead of testing a subquery against every request of a large archive.
+    """
+    memberships = Membership.objects.filter(user=user)
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
-    return Exists(memberships)
+    return list(memberships.values_list("campaign_id", flat=True))
 
 
 class FoiRequestQuerySet(models.QuerySet["FoiRequest"]):
     def visible_to(self, user: User | AnonymousUser) -> FoiRequestQuerySet:
         if not user.is_authenticated:
             return self.none()
-        shared = Q(visibility=Visibility.CAMPAIGN) & member_of_campaign(user)
+        shared = Q(visibility=Visibility.CAMPAIGN, campaign_id__in=campaign_ids_of(user))
         return self.filter(Q(owner=user) | shared)
 
     def editable_by(self, user: User | AnonymousUser) -> FoiRequestQuerySet:
         if not user.is_authenticated:
             return self.none()
-        editors = member_of_campaign(user, roles=(Role.OWNER, Role.EDITOR))
-        return self.filter(Q(owner=user) | (Q(visibility=Visibility.CAMPAIGN) & editors))
+        editing = campaign_ids_of(user, roles=(Role.OWNER, Role.EDITOR))
+        shared = Q(visibility=Visibility.CAMPAIGN, campaign_id__in=editing)
+        return self.filter(Q(owner=user) | shared)
 
     def waiting(self) -> FoiRequestQuerySet:
         return self.filter(status__in=WAITING_STATUSES)
@@ -202,7 +208,9 @@ class FoiRequestQuerySet(models.QuerySet["FoiRequest"]):
         return self.order_by(F("next_due_on").asc(nulls_last=True), "-id")
 
     def with_list_relations(self) -> FoiRequestQuerySet:
-        return self.select_related("public_body", "campaign", "owner")
+        # Lists never show the long text or the reasoning; leave them in the database.
+        related = self.select_related("public_body", "campaign", "owner")
+        return related.defer("text", "notes", "deadline_explanations")
 
 
 class FoiRequest(models.Model):
