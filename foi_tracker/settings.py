@@ -171,6 +171,12 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="FOI Tracker <foi-tracker@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Alerts: how many days before the regulator window closes to warn, when a claimed
+# "sending" row counts as stuck, and how long to gather messages into one alert.
+FOI_ALERT_REGULATOR_WARNING_DAYS = env.int("FOI_ALERT_REGULATOR_WARNING_DAYS", default=7)
+FOI_ALERT_SENDING_TIMEOUT = env.int("FOI_ALERT_SENDING_TIMEOUT", default=900)
+FOI_ALERT_COALESCE_SECONDS = env.int("FOI_ALERT_COALESCE_SECONDS", default=300)
+
 FOI_INBOUND_DOMAIN = env.str("FOI_INBOUND_DOMAIN", default="replies.foi-tracker.example")
 FOI_INBOUND_SECRET = env.str("FOI_INBOUND_SECRET", default="dev-only-inbound-secret")
 IMAP_URL = env.str("IMAP_URL", default="")

@@ -68,6 +68,7 @@ OUTSIDER_404: dict[str, Callable[[AliceObjects], dict[str, Any]]] = {
     "campaign_detail": lambda o: {"slug": o.campaign.slug},
     "campaign_members": lambda o: {"slug": o.campaign.slug},
     "campaign_calendar_token_reset": lambda o: {"slug": o.campaign.slug},
+    "request_alerts": lambda o: {"reference": o.foi_request.reference},
 }
 # Public bodies are public: anyone sees the body, but only the requests they may see.
 PUBLIC_OBJECTS = {"body_detail"}

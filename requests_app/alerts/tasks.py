@@ -1,0 +1,68 @@
+"""Celery tasks for alerts: thin, idempotent, and safe to run again after a crash.
+
+`acks_late` with `reject_on_worker_lost`: a task whose worker dies is delivered again.
+Running any of them twice changes nothing: the sweep inserts on a unique key, and
+delivery claims each alert with a conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from requests_app.alerts import delivery
+from requests_app.alerts.sweep import sweep
+
+logger = logging.getLogger(__name__)
+
+TASK_OPTIONS: dict[str, Any] = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(name="alerts.sweep", **TASK_OPTIONS)
+def sweep_alerts() -> dict[str, int]:
+    """Hourly (beat): insert what is owed today, then queue what can be sent now."""
+    result = sweep(today=timezone.localdate())
+    queued = queue_due_deliveries()
+    return {
+        "created": result.created,
+        "cancelled": result.cancelled,
+        "recovered": result.recovered,
+        "queued": queued,
+    }
+
+
+@shared_task(name="alerts.deliver", **TASK_OPTIONS)
+def deliver_alert(alert_id: int) -> str:
+    return str(delivery.deliver(alert_id=alert_id))
+
+
+@shared_task(name="alerts.send_digests", **TASK_OPTIONS)
+def send_digests() -> dict[str, int]:
+    return dict(delivery.send_digests(now=timezone.now()))
+
+
+def queue_due_deliveries() -> int:
+    ids = list(delivery.immediate_due(timezone.now()).values_list("pk", flat=True))
+    for alert_id in ids:
+        queue_delivery(alert_id)
+    return len(ids)
+
+
+def queue_delivery(alert_id: int, delay: dt.timedelta | None = None) -> None:
+    """Queue one delivery once the current transaction has committed."""
+    countdown = delay.total_seconds() if delay else None
+
+    def publish() -> None:
+        try:
+            deliver_alert.apply_async((alert_id,), countdown=countdown)
+        except (OperationalError, OSError) as error:
+            # The alert stays pending in the database: the next sweep queues it again.
+            logger.warning("Could not queue alert %s: %s", alert_id, error)
+
+    transaction.on_commit(publish)
