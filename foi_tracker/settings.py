@@ -179,7 +179,19 @@ FOI_ALERT_COALESCE_SECONDS = env.int("FOI_ALERT_COALESCE_SECONDS", default=300)
 
 FOI_INBOUND_DOMAIN = env.str("FOI_INBOUND_DOMAIN", default="replies.foi-tracker.example")
 FOI_INBOUND_SECRET = env.str("FOI_INBOUND_SECRET", default="dev-only-inbound-secret")
+FOI_INBOUND_PREFIX = env.str("FOI_INBOUND_PREFIX", default="foi")
 IMAP_URL = env.str("IMAP_URL", default="")
+# Limits on mail from outside: a message over them is quarantined with the reason.
+FOI_MAIL_MAX_MESSAGE_BYTES = env.int("FOI_MAIL_MAX_MESSAGE_BYTES", default=50 * 1024 * 1024)
+FOI_MAIL_MAX_ATTACHMENTS = env.int("FOI_MAIL_MAX_ATTACHMENTS", default=100)
+FOI_MAIL_MAX_NESTING_DEPTH = env.int("FOI_MAIL_MAX_NESTING_DEPTH", default=8)
+FOI_MAIL_SEND_MAX_ATTEMPTS = env.int("FOI_MAIL_SEND_MAX_ATTEMPTS", default=5)
+# Inbound webhook (django-anymail): Mailgun signs its posts; a WEBHOOK_SECRET adds basic auth.
+ANYMAIL: dict[str, str] = {
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+}
+if env.str("ANYMAIL_WEBHOOK_SECRET", default=""):
+    ANYMAIL["WEBHOOK_SECRET"] = env.str("ANYMAIL_WEBHOOK_SECRET")
 
 # Celery: Redis when REDIS_URL is set, else the filesystem transport under var/celery/.
 REDIS_URL = env.str("REDIS_URL", default="")

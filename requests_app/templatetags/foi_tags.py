@@ -79,6 +79,7 @@ NAV_SECTIONS = {
     "campaign": "campaigns",
     "dashboard": "dashboard",
     "deadline": "calendar",
+    "mail": "mail",
 }
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from requests_app.extraction import schedule_extraction
 from requests_app.forms import MessageForm, guess_content_type, safe_filename
 from requests_app.models import Attachment, EventKind, FoiRequest, Message
 from requests_app.models.documents import store_blob
@@ -55,7 +56,7 @@ def log_message(*, foi_request: FoiRequest, form: MessageForm, actor: User) -> M
 def store_attachment(message: Message, upload: UploadedFile) -> Attachment:
     filename = safe_filename(upload.name or "")
     name, sha256, size = store_blob(upload)
-    return Attachment.objects.create(
+    attachment = Attachment.objects.create(
         message=message,
         filename=filename,
         content_type=guess_content_type(filename),
@@ -63,3 +64,5 @@ def store_attachment(message: Message, upload: UploadedFile) -> Attachment:
         sha256=sha256,
         file=name,
     )
+    schedule_extraction(attachment.pk)
+    return attachment
