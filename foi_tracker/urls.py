@@ -71,4 +71,5 @@ urlpatterns = [
     path("", include("requests_app.extraction.urls")),
     path("", include("requests_app.alerts.urls")),
     path("", include("requests_app.search.urls")),
+    path("", include("requests_app.insights.urls")),
 ]

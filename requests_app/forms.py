@@ -35,6 +35,7 @@ from requests_app.models import (
 )
 from requests_app.models.bodies import regime_choices
 from requests_app.models.requests import OUTCOME_STATUSES
+from requests_app.reports.statistics import COMPLAINT_OUTCOMES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -315,10 +316,12 @@ class ReviewDecidedEventForm(EventForm):
 
 
 class DecisionNoticeEventForm(EventForm):
+    outcome = forms.ChoiceField(label="Decision", choices=COMPLAINT_OUTCOMES)
     status = forms.ChoiceField(label="Resulting status", choices=RESULTING_STATUS_CHOICES)
 
     def extra_arguments(self) -> dict[str, Any]:
-        return {"status": self.cleaned_data["status"]}
+        data = self.cleaned_data
+        return {"status": data["status"], "details": {"outcome": data["outcome"]}}
 
 
 EVENT_FORMS: dict[str, type[EventForm]] = {

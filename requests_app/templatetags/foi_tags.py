@@ -80,6 +80,7 @@ NAV_SECTIONS = {
     "dashboard": "dashboard",
     "deadline": "calendar",
     "mail": "mail",
+    "insights": "insights",
 }
 
 
