@@ -72,4 +72,5 @@ urlpatterns = [
     path("", include("requests_app.alerts.urls")),
     path("", include("requests_app.search.urls")),
     path("", include("requests_app.insights.urls")),
+    path("", include("requests_app.reports.urls")),
 ]

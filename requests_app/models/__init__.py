@@ -16,6 +16,7 @@ from requests_app.models.correspondence import (
 )
 from requests_app.models.documents import Attachment, DocumentPage, ExtractionStatus
 from requests_app.models.law import Exemption, NonWorkingDay
+from requests_app.models.reports import GeneratedReport, ReportKind, ReportStatus
 from requests_app.models.requests import (
     EventKind,
     FoiRequest,
@@ -38,6 +39,7 @@ __all__ = [
     "Exemption",
     "ExtractionStatus",
     "FoiRequest",
+    "GeneratedReport",
     "MailboxState",
     "Membership",
     "Message",
@@ -49,6 +51,8 @@ __all__ = [
     "PublicBody",
     "QuarantinedMail",
     "ReferenceCounter",
+    "ReportKind",
+    "ReportStatus",
     "RequestEvent",
     "Role",
     "SendStatus",

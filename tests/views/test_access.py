@@ -59,6 +59,8 @@ class AliceObjects:
     message: models.Message
     unmatched: models.Message
     quarantined: models.QuarantinedMail
+    bundle: models.GeneratedReport
+    campaign_report: models.GeneratedReport
 
 
 # How to point each object URL at one of alice's objects.
@@ -86,6 +88,15 @@ OUTSIDER_404: dict[str, Callable[[AliceObjects], dict[str, Any]]] = {
     "attachment_view": lambda o: {"pk": o.attachment.pk},
     "attachment_retry": lambda o: {"pk": o.attachment.pk},
     "attachment_progress": lambda o: {"pk": o.attachment.pk},
+    # Case summaries, bundles and campaign reports.
+    "case_summary_pdf": lambda o: {"reference": o.foi_request.reference},
+    "case_summary_print": lambda o: {"reference": o.foi_request.reference},
+    "request_bundle": lambda o: {"reference": o.foi_request.reference},
+    "request_bundle_download": lambda o: {"reference": o.foi_request.reference, "pk": o.bundle.pk},
+    "request_bundle_progress": lambda o: {"reference": o.foi_request.reference, "pk": o.bundle.pk},
+    "campaign_report": lambda o: {"slug": o.campaign.slug},
+    "campaign_report_download": lambda o: {"slug": o.campaign.slug, "pk": o.campaign_report.pk},
+    "campaign_report_progress": lambda o: {"slug": o.campaign.slug, "pk": o.campaign_report.pk},
     # Insights over a campaign's requests.
     "campaign_insights": lambda o: {"slug": o.campaign.slug},
     "campaign_insights_csv": lambda o: {"slug": o.campaign.slug, "table": "figures"},
@@ -107,8 +118,21 @@ def alice_objects(campaign_request: models.FoiRequest, campaign: models.Campaign
         source=models.MessageSource.UPLOAD,
         imported_by=campaign_request.owner,
     )
+    bundle = models.GeneratedReport.objects.create(
+        kind=models.ReportKind.BUNDLE, foi_request=campaign_request, source_fingerprint="x"
+    )
+    report = models.GeneratedReport.objects.create(
+        kind=models.ReportKind.CAMPAIGN_REPORT, campaign=campaign, source_fingerprint="x"
+    )
     return AliceObjects(
-        campaign_request, make_attachment(message), campaign, message, unmatched, quarantined
+        campaign_request,
+        make_attachment(message),
+        campaign,
+        message,
+        unmatched,
+        quarantined,
+        bundle,
+        report,
     )
 
 

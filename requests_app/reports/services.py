@@ -1,0 +1,281 @@
+"""Building reports in the background and keeping them until what they show changes.
+
+A report's `source_fingerprint` is a hash of everything the document depends on (the
+request and the ids and timestamps of its events, letters and attachments, or the
+campaign's visible requests) and of the day it was prepared, since "days overdue" and
+the next steps move with the date. A request for a report whose fingerprint is already
+built, or being built, is given that one instead of starting another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import tempfile
+from collections.abc import Callable
+from typing import IO, Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from requests_app.models import (
+    Attachment,
+    Campaign,
+    FoiRequest,
+    GeneratedReport,
+    Message,
+    ReportKind,
+    ReportStatus,
+    RequestEvent,
+)
+from requests_app.models.documents import store_blob
+
+logger = logging.getLogger(__name__)
+
+# Bumped when the documents' layout changes, so older builds are not served as current.
+FORMAT_VERSION = "reports-1"
+# A build still pending or running after this long is taken to have died with its worker.
+STALE_BUILD = dt.timedelta(minutes=30)
+REUSABLE = (ReportStatus.PENDING, ReportStatus.RUNNING, ReportStatus.DONE)
+REQUEST_FIELDS = (
+    "title",
+    "their_reference",
+    "public_body_id",
+    "campaign_id",
+    "regime",
+    "status",
+    "text",
+    "notes",
+    "sent_on",
+    "received_on",
+    "due_on",
+    "extended_due_on",
+    "review_due_on",
+    "very_overdue_on",
+    "escalation_closes_on",
+    "deadline_explanations",
+)
+
+
+# --- fingerprints ---------------------------------------------------------------------
+
+
+def _digest(parts: list[Any]) -> str:
+    encoded = json.dumps(parts, default=str, separators=(",", ":")).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def request_fingerprint(foi_request: FoiRequest, today: dt.date) -> str:
+    """What a case summary or bundle of this request depends on; five small queries."""
+    events = RequestEvent.objects.filter(request=foi_request).order_by("id")
+    messages = Message.objects.filter(request=foi_request).order_by("id")
+    attachments = Attachment.objects.filter(message__request=foi_request).order_by("id")
+    return _digest(
+        [
+            FORMAT_VERSION,
+            today,
+            foi_request.pk,
+            foi_request.updated_at,
+            # The fields the documents print, in case one changed within a clock tick.
+            [getattr(foi_request, name) for name in REQUEST_FIELDS],
+            list(foi_request.exemptions.order_by("id").values_list("id", flat=True)),
+            list(events.values_list("id", "created_at")),
+            list(
+                messages.annotate(text_length=Length("body_text")).values_list(
+                    "id", "sent_at", "created_at", "subject", "kind", "text_length"
+                )
+            ),
+            list(attachments.values_list("id", "sha256", "status", "page_count", "filename")),
+        ]
+    )
+
+
+def campaign_requests(campaign: Campaign, user: User) -> QuerySet[FoiRequest]:
+    return FoiRequest.objects.visible_to(user).filter(campaign=campaign)
+
+
+def campaign_fingerprint(campaign: Campaign, user: User, today: dt.date) -> str:
+    rows = campaign_requests(campaign, user).order_by("id").values_list("id", "updated_at")
+    return _digest([FORMAT_VERSION, today, campaign.pk, campaign.name, list(rows)])
+
+
+# --- starting and reusing builds ------------------------------------------------------
+
+
+def start_bundle(*, foi_request: FoiRequest, user: User, today: dt.date) -> GeneratedReport:
+    """The bundle for the case as it is now: an existing build, or a new one queued."""
+    fingerprint = request_fingerprint(foi_request, today)
+    existing = GeneratedReport.objects.filter(
+        kind=ReportKind.BUNDLE, foi_request=foi_request, source_fingerprint=fingerprint
+    )
+    return _reuse_or_queue(
+        existing,
+        today,
+        kind=ReportKind.BUNDLE,
+        foi_request=foi_request,
+        requested_by=user,
+        source_fingerprint=fingerprint,
+    )
+
+
+def start_campaign_report(*, campaign: Campaign, user: User, today: dt.date) -> GeneratedReport:
+    """A campaign report shows what its reader may see, so each reader has their own."""
+    fingerprint = campaign_fingerprint(campaign, user, today)
+    existing = GeneratedReport.objects.filter(
+        kind=ReportKind.CAMPAIGN_REPORT,
+        campaign=campaign,
+        requested_by=user,
+        source_fingerprint=fingerprint,
+    )
+    return _reuse_or_queue(
+        existing,
+        today,
+        kind=ReportKind.CAMPAIGN_REPORT,
+        campaign=campaign,
+        requested_by=user,
+        source_fingerprint=fingerprint,
+    )
+
+
+def _reuse_or_queue(
+    existing: QuerySet[GeneratedReport], today: dt.date, **fields: Any
+) -> GeneratedReport:
+    now = timezone.now()
+    for report in existing.filter(status__in=REUSABLE).order_by("-created_at"):
+        if not report.is_stale_build(now, after=STALE_BUILD):
+            return report
+    report = GeneratedReport.objects.create(**fields)
+    from requests_app.reports.tasks import queue_build  # the tasks module imports this one
+
+    queue_build(report.pk, today)
+    return report
+
+
+def current_report(reports: QuerySet[GeneratedReport], fingerprint: str) -> GeneratedReport | None:
+    """The newest build for this fingerprint that has not failed or died."""
+    now = timezone.now()
+    for report in reports.filter(source_fingerprint=fingerprint).order_by("-created_at"):
+        if report.status == ReportStatus.FAILED:
+            return report
+        if not report.is_stale_build(now, after=STALE_BUILD):
+            return report
+    return None
+
+
+# --- building -------------------------------------------------------------------------
+
+
+Writer = Callable[[GeneratedReport, dt.date, IO[bytes], Callable[[int], None]], int]
+
+
+def _write_bundle(
+    report: GeneratedReport, today: dt.date, output: IO[bytes], progress: Callable[[int], None]
+) -> int:
+    from requests_app.reports.bundle import write_bundle
+
+    assert report.foi_request is not None
+    result = write_bundle(
+        foi_request=report.foi_request, today=today, output=output, progress=progress
+    )
+    return result.page_count
+
+
+def _write_campaign_report(
+    report: GeneratedReport, today: dt.date, output: IO[bytes], progress: Callable[[int], None]
+) -> int:
+    from requests_app.reports.campaign_report import write_campaign_report
+
+    assert report.campaign is not None and report.requested_by is not None
+    return write_campaign_report(
+        campaign=report.campaign, user=report.requested_by, today=today, output=output
+    )
+
+
+def _write_case_summary(
+    report: GeneratedReport, today: dt.date, output: IO[bytes], progress: Callable[[int], None]
+) -> int:
+    from requests_app.reports.case_summary import write_case_summary
+
+    assert report.foi_request is not None
+    return write_case_summary(foi_request=report.foi_request, today=today, output=output)
+
+
+WRITERS: dict[str, Writer] = {
+    ReportKind.BUNDLE: _write_bundle,
+    ReportKind.CAMPAIGN_REPORT: _write_campaign_report,
+    ReportKind.CASE_SUMMARY: _write_case_summary,
+}
+
+
+class ProgressRecorder:
+    """Writes progress to the row, at most once per few percent."""
+
+    def __init__(self, report_id: int) -> None:
+        self.report_id = report_id
+        self.last = 0
+
+    def __call__(self, percent: int) -> None:
+        percent = max(0, min(99, percent))
+        if percent >= self.last + 5:
+            GeneratedReport.objects.filter(pk=self.report_id).update(progress=percent)
+            self.last = percent
+
+
+def build_report(*, report_id: int, today: dt.date) -> GeneratedReport | None:
+    """Build a pending report; a report already claimed by another worker is left alone."""
+    claimed = GeneratedReport.objects.filter(pk=report_id, status=ReportStatus.PENDING).update(
+        status=ReportStatus.RUNNING, started_at=timezone.now(), progress=1
+    )
+    if claimed != 1:
+        return None
+    report = GeneratedReport.objects.select_related(
+        "foi_request__public_body", "campaign", "requested_by"
+    ).get(pk=report_id)
+    try:
+        _build_and_store(report, today)
+    except Exception as error:
+        logger.exception("Report %s (%s) failed", report.pk, report.kind)
+        _finish(report, status=ReportStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
+    report.refresh_from_db()
+    return report
+
+
+def _build_and_store(report: GeneratedReport, today: dt.date) -> None:
+    # The document goes to a temporary file, not memory: bundles run to hundreds of pages.
+    with tempfile.TemporaryFile() as output:
+        page_count = WRITERS[report.kind](report, today, output, ProgressRecorder(report.pk))
+        output.seek(0)
+        name, _sha256, size = store_blob(output)
+    _finish(report, status=ReportStatus.DONE, file=name, size=size, page_count=page_count)
+
+
+def _finish(report: GeneratedReport, **fields: Any) -> None:
+    if fields.get("status") == ReportStatus.DONE:
+        fields["progress"] = 100
+    GeneratedReport.objects.filter(pk=report.pk).update(finished_at=timezone.now(), **fields)
+
+
+def case_summary_report(*, foi_request: FoiRequest, user: User, today: dt.date) -> GeneratedReport:
+    """The case summary, built now (it takes seconds) unless this state is already built."""
+    fingerprint = request_fingerprint(foi_request, today)
+    done = GeneratedReport.objects.filter(
+        kind=ReportKind.CASE_SUMMARY,
+        foi_request=foi_request,
+        source_fingerprint=fingerprint,
+        status=ReportStatus.DONE,
+    ).first()
+    if done is not None:
+        return done
+    with transaction.atomic():
+        report = GeneratedReport.objects.create(
+            kind=ReportKind.CASE_SUMMARY,
+            foi_request=foi_request,
+            requested_by=user,
+            source_fingerprint=fingerprint,
+        )
+    return build_report(report_id=report.pk, today=today) or report
