@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 
 from benchmarks.common import Measurement, setup_django, summarise, time_it
 
@@ -27,7 +28,7 @@ class LoadResult:
     seconds: float
 
 
-def bench_user():  # type: ignore[no-untyped-def]
+def bench_user():
     from django.contrib.auth.models import User
     from django.db.models import Count
 
@@ -39,7 +40,7 @@ def bench_user():  # type: ignore[no-untyped-def]
     )
 
 
-def request_with_messages(user, count: int = 100):  # type: ignore[no-untyped-def]
+def request_with_messages(user, count: int = 100):
     """A request of the user's with `count` messages (made once, then reused)."""
     from django.utils import timezone
 
@@ -50,6 +51,7 @@ def request_with_messages(user, count: int = 100):  # type: ignore[no-untyped-de
     if foi_request:
         return foi_request
     template = FoiRequest.objects.filter(owner=user).exclude(sent_on=None).first()
+    assert template is not None, "run seed_bench first"
     foi_request = FoiRequest.objects.create(
         title=marker, public_body=template.public_body, owner=user, regime="uk-foia"
     )
@@ -78,6 +80,7 @@ def page_measurements(runs: int) -> list[Measurement]:
     client.force_login(user)
     visible = FoiRequest.objects.visible_to(user)
     busiest_body = PublicBody.objects.filter(requests__in=visible).order_by("pk").first()
+    assert busiest_body is not None, "run seed_bench first"
     detail = request_with_messages(user)
     campaign = user.campaigns.order_by("pk").first()
     last_page = max(1, visible.count() // 50)
@@ -100,20 +103,20 @@ def page_measurements(runs: int) -> list[Measurement]:
         if response.status_code != 200:
             print(f"skipping {name}: {url} answered {response.status_code}", file=sys.stderr)
             continue
-        samples = time_it(lambda url=url: client.get(url), runs=runs)
+        samples = time_it(partial(client.get, url), runs=runs)
         results.append(
             summarise(name, samples, queries=count_queries(client, url), target=LIST_TARGET)
         )
     return results
 
 
-def count_queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def count_queries(client, url: str) -> int:
     """Queries one page view runs (execute_wrapper sees them whatever DEBUG says)."""
     from django.db import connection
 
     executed: list[str] = []
 
-    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def record(execute, sql, params, many, context):
         executed.append(sql)
         return execute(sql, params, many, context)
 
@@ -128,7 +131,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def session_cookie(user) -> str:  # type: ignore[no-untyped-def]
+def session_cookie(user) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from requests_app.models import FoiRequest
-from requests_app.models.requests import WAITING_STATUSES, FoiRequestQuerySet, Status
+from requests_app.models.requests import WAITING_STATUSES, Status
 
 # Stored date field → (kind shown on calendars, label).
 DATE_KINDS = {

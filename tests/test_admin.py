@@ -45,8 +45,18 @@ def test_removing_it_moves_them_back(admin_client, django_capture_on_commit_call
 @pytest.mark.parametrize(
     "model",
     [
-        "publicbody", "campaign", "membership", "foirequest", "requestevent", "message",
-        "attachment", "documentpage", "exemption", "nonworkingday", "alert", "tag",
+        "publicbody",
+        "campaign",
+        "membership",
+        "foirequest",
+        "requestevent",
+        "message",
+        "attachment",
+        "documentpage",
+        "exemption",
+        "nonworkingday",
+        "alert",
+        "tag",
     ],
 )
 def test_every_admin_list_opens_with_search(admin_client, model):
