@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "requests_app",
 ]
 
@@ -155,7 +156,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Requests, correspondence, deadlines and search for FOI campaigners.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "RegimeEnum": "requests_app.models.bodies.regime_choices",
+        "MessageKindEnum": "requests_app.models.correspondence.MessageKind",
+        "EventKindEnum": "requests_app.models.requests.EventKind",
+        "RecordableEventKindEnum": "requests_app.api.schema.recordable_event_kinds",
+    },
 }
+# Spreadsheet import limits.
+FOI_IMPORT_MAX_BYTES = env.int("FOI_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+FOI_IMPORT_MAX_ROWS = env.int("FOI_IMPORT_MAX_ROWS", default=5_000)
 
 FOI_MAX_UPLOAD_BYTES = env.int("FOI_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -170,6 +180,19 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="FOI Tracker <foi-tracker@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Text extraction and OCR: limits on what one attachment may cost, and the OCR set-up.
+FOI_EXTRACTION_MAX_FILE_BYTES = env.int("FOI_EXTRACTION_MAX_FILE_BYTES", default=100 * 1024**2)
+FOI_EXTRACTION_MAX_PAGES = env.int("FOI_EXTRACTION_MAX_PAGES", default=5000)
+FOI_ARCHIVE_MAX_UNPACKED_BYTES = env.int("FOI_ARCHIVE_MAX_UNPACKED_BYTES", default=500 * 1024**2)
+FOI_ARCHIVE_MAX_RATIO = env.int("FOI_ARCHIVE_MAX_RATIO", default=100)
+FOI_ARCHIVE_MAX_MEMBERS = env.int("FOI_ARCHIVE_MAX_MEMBERS", default=1000)
+FOI_ARCHIVE_MAX_DEPTH = env.int("FOI_ARCHIVE_MAX_DEPTH", default=3)
+FOI_EXTRACTION_TIME_LIMIT = env.int("FOI_EXTRACTION_TIME_LIMIT", default=300)
+FOI_OCR_TIME_LIMIT = env.int("FOI_OCR_TIME_LIMIT", default=3600)
+FOI_OCR_LANGUAGES = env.str("FOI_OCR_LANGUAGES", default="eng")
+FOI_TESSERACT_COMMAND = env.str("FOI_TESSERACT_COMMAND", default="tesseract")
+FOI_SOFFICE_COMMAND = env.str("FOI_SOFFICE_COMMAND", default="soffice")
 
 # Alerts: how many days before the regulator window closes to warn, when a claimed
 # "sending" row counts as stuck, and how long to gather messages into one alert.

@@ -73,4 +73,6 @@ urlpatterns = [
     path("", include("requests_app.search.urls")),
     path("", include("requests_app.insights.urls")),
     path("", include("requests_app.reports.urls")),
+    path("", include("requests_app.api.urls")),
+    path("", include("requests_app.dataio.urls")),
 ]

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from requests_app import models
+from requests_app.extraction.services import retry_extraction
 from requests_app.tasks import schedule_deadline_refresh
 
 
@@ -128,6 +129,12 @@ class AttachmentAdmin(admin.ModelAdmin[models.Attachment]):
     list_filter = ["status", "content_type"]
     search_fields = ["filename", "sha256", "message__request__reference"]
     raw_id_fields = ["message", "parent"]
+    actions = ["retry_extraction"]
+
+    @admin.action(description="Extract the text again")
+    def retry_extraction(self, request: HttpRequest, queryset: QuerySet[models.Attachment]) -> None:
+        queued = retry_extraction(attachment_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{len(queued)} attachment(s) queued for extraction.")
 
 
 @admin.register(models.DocumentPage)

@@ -26,6 +26,7 @@ from requests_app.extraction.ocr import MAX_PIXELS, PageNotRecognised, recognise
 
 # Readers look for "%%EOF" near the end (PDF 32000-1 s.7.5.5); a cut-off download lacks it.
 END_MARKER_WINDOW = 4096
+PAGES_PER_OPENING = 20
 
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:
@@ -100,12 +101,19 @@ def has_end_marker(path: Path) -> bool:
 
 
 def ocr_pdf(source: Source, numbers: list[int]) -> Iterator[Event]:
-    """OCR text for the given pages (1-based), one rendered page image at a time."""
+    """OCR text for the given pages (1-based), one rendered page image at a time.
+
+    PDFium keeps every page's decoded streams (a scan's images) for the life of the
+    document, so it is opened afresh every few pages: memory stays flat however long
+    the scan."""
     document = open_pdf(source.path)
     try:
         yield PageCount(len(document))
         for position, number in enumerate(numbers):
             source.check_time(f"after OCR of {position} of {len(numbers)} pages")
+            if position and position % PAGES_PER_OPENING == 0:
+                document.close()
+                document = open_pdf(source.path)
             yield _recognise_page(document, number, source)
     finally:
         document.close()

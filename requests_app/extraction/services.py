@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Length
 
+from requests_app.extraction import schedule_extraction, schedule_ocr
 from requests_app.extraction.base import (
     EmbeddedFile,
     Event,
@@ -244,18 +245,6 @@ def reset_for_extraction(attachment_ids: list[int]) -> int:
     return Attachment.objects.filter(pk__in=attachment_ids).update(
         status=ExtractionStatus.PENDING, status_detail="", pages_done=0
     )
-
-
-def schedule_extraction(attachment_id: int) -> None:
-    from requests_app.extraction import schedule_extraction as schedule
-
-    schedule(attachment_id)
-
-
-def schedule_ocr(attachment_id: int) -> None:
-    from requests_app.extraction import schedule_ocr as schedule
-
-    schedule(attachment_id)
 
 
 # --- shared steps -------------------------------------------------------------------

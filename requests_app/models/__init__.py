@@ -25,6 +25,7 @@ from requests_app.models.requests import (
     Status,
     Visibility,
 )
+from requests_app.models.search import SavedSearch
 
 __all__ = [
     "Alert",
@@ -55,6 +56,7 @@ __all__ = [
     "ReportStatus",
     "RequestEvent",
     "Role",
+    "SavedSearch",
     "SendStatus",
     "Status",
     "Tag",

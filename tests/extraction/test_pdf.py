@@ -54,7 +54,10 @@ def test_the_type_comes_from_the_content_not_the_name(attach: Attach) -> None:
 
 
 @needs_tesseract
-def test_an_image_only_pdf_waits_for_ocr_then_its_words_are_read(attach: Attach) -> None:
+def test_an_image_only_pdf_waits_for_ocr_then_its_words_are_read(
+    attach: Attach, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("requests_app.extraction.pdf.PAGES_PER_OPENING", 1)  # reopen each page
     scan = files.scanned_pdf(["Scanned letter about consultants", "Second page of the scan"])
     attachment = extracted(attach(scan, "scan.pdf"))
     assert attachment.status == ExtractionStatus.NEEDS_OCR

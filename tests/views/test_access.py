@@ -48,7 +48,9 @@ def walk(patterns: list[Any], is_admin: bool = False) -> Iterator[Route]:
 
 
 def site_routes() -> list[Route]:
-    return [route for route in walk(get_resolver().url_patterns) if not route.is_admin]
+    """The web pages; the REST API (`api-*`) has its own permission tests in tests/api."""
+    routes = walk(get_resolver().url_patterns)
+    return [r for r in routes if not r.is_admin and not r.name.startswith("api-")]
 
 
 @dataclass
@@ -61,6 +63,7 @@ class AliceObjects:
     quarantined: models.QuarantinedMail
     bundle: models.GeneratedReport
     campaign_report: models.GeneratedReport
+    saved_search: models.SavedSearch
 
 
 # How to point each object URL at one of alice's objects.
@@ -97,6 +100,8 @@ OUTSIDER_404: dict[str, Callable[[AliceObjects], dict[str, Any]]] = {
     "campaign_report": lambda o: {"slug": o.campaign.slug},
     "campaign_report_download": lambda o: {"slug": o.campaign.slug, "pk": o.campaign_report.pk},
     "campaign_report_progress": lambda o: {"slug": o.campaign.slug, "pk": o.campaign_report.pk},
+    "saved_search_delete": lambda o: {"pk": o.saved_search.pk},
+    "request_export_zip": lambda o: {"reference": o.foi_request.reference},
     # Insights over a campaign's requests.
     "campaign_insights": lambda o: {"slug": o.campaign.slug},
     "campaign_insights_csv": lambda o: {"slug": o.campaign.slug, "table": "figures"},
@@ -124,6 +129,9 @@ def alice_objects(campaign_request: models.FoiRequest, campaign: models.Campaign
     report = models.GeneratedReport.objects.create(
         kind=models.ReportKind.CAMPAIGN_REPORT, campaign=campaign, source_fingerprint="x"
     )
+    saved = models.SavedSearch.objects.create(
+        user=campaign_request.owner, name="Mine", query="therapy"
+    )
     return AliceObjects(
         campaign_request,
         make_attachment(message),
@@ -133,6 +141,7 @@ def alice_objects(campaign_request: models.FoiRequest, campaign: models.Campaign
         quarantined,
         bundle,
         report,
+        saved,
     )
 
 
@@ -217,7 +226,9 @@ def test_a_viewer_sees_the_request_but_no_action_forms(
     response = viewer_client.get(campaign_request.get_absolute_url())
     assert response.status_code == 200
     assert escape(campaign_request.title) in response.text
-    assert "<form" not in response.text.split('id="main"')[1]
+    main = response.text.split('id="main"')[1]
+    # Searching is reading; every form that would change something is a POST.
+    assert 'method="post"' not in main
     assert reverse("request_edit", kwargs={"reference": campaign_request.reference}) not in (
         response.text
     )

@@ -1,0 +1,60 @@
+"""The settings page where a user creates and revokes their API token, and the docs page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework.authtoken.models import Token
+
+from requests_app.views.access import signed_in_user
+
+SIDECAR_DIST = "drf_spectacular_sidecar/swagger-ui-dist"
+
+
+class SwaggerDocsView(SpectacularSwaggerView):
+    """Swagger UI served from our own static files (drf-spectacular-sidecar), never a CDN."""
+
+    url_name = "api-schema"
+
+    @staticmethod
+    def _swagger_ui_resource(filename: str) -> str:
+        return static(f"{SIDECAR_DIST}/{filename}")
+
+    @staticmethod
+    def _swagger_ui_favicon() -> str:
+        return static(f"{SIDECAR_DIST}/favicon-32x32.png")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """One token per user (DRF's authtoken): creating replaces it, revoking deletes it.
+
+    The key is shown once, in the answer to the POST that created it, and never again.
+    """
+    user = signed_in_user(request)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            with transaction.atomic():
+                Token.objects.filter(user=user).delete()
+                token = Token.objects.create(user=user)
+            context = {"token": token, "new_key": token.key}
+            return render(request, "requests_app/api/tokens.html", context)
+        if action == "revoke":
+            deleted, _ = Token.objects.filter(user=user).delete()
+            if deleted:
+                messages.success(request, "Your API token has been revoked.")
+            return redirect("api_tokens")
+        messages.error(request, "Choose whether to create or revoke a token.")
+        return redirect("api_tokens")
+    context = {"token": Token.objects.filter(user=user).first(), "new_key": None}
+    return render(request, "requests_app/api/tokens.html", context)

@@ -1,0 +1,1 @@
+"""Getting data in and out: spreadsheets, WhatDoTheyKnow, public bodies, full backups."""

@@ -1,0 +1,119 @@
+"""The search page's filters: a django-filter FilterSet that validates the query string.
+
+The search itself runs in the index, not on a queryset: the FilterSet checks and cleans
+each parameter (offering only the bodies, campaigns and requests the user may see) and
+turns them into `SearchFilters`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from requests_app.filters import DATE_INPUT, visible_bodies, visible_campaigns
+from requests_app.models import Exemption, FoiRequest, Status
+from requests_app.models.bodies import regime_choices
+from requests_app.search.plan import (
+    FILE_TYPE_LABELS,
+    KIND_LABELS,
+    RELEVANCE,
+    SORT_LABELS,
+    SearchFilters,
+)
+from requests_app.search.query import MAX_QUERY_CHARS
+
+
+def visible_requests(request: HttpRequest | None) -> QuerySet[FoiRequest]:
+    if request is None:
+        return FoiRequest.objects.none()
+    return FoiRequest.objects.visible_to(request.user)
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    # The box takes anything: the query parser, not the form, deals with odd input, and
+    # one too long is shortened there with a note rather than refused.
+    q = django_filters.CharFilter(
+        label="Search for",
+        method="unfiltered",
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_CHARS * 20}),
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label="Show",
+        choices=list(KIND_LABELS.items()),
+        method="unfiltered",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    body = django_filters.ModelChoiceFilter(
+        label="Public body", queryset=visible_bodies, method="unfiltered"
+    )
+    campaign = django_filters.ModelChoiceFilter(queryset=visible_campaigns, method="unfiltered")
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices,
+        method="unfiltered",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    regime = django_filters.ChoiceFilter(label="Law", choices=regime_choices, method="unfiltered")
+    date_from = django_filters.DateFilter(label="From", widget=DATE_INPUT, method="unfiltered")
+    date_to = django_filters.DateFilter(label="To", widget=DATE_INPUT, method="unfiltered")
+    file_type = django_filters.ChoiceFilter(
+        label="File type", choices=list(FILE_TYPE_LABELS.items()), method="unfiltered"
+    )
+    exemption = django_filters.ModelChoiceFilter(
+        label="Exemption cited", queryset=Exemption.objects.all(), method="unfiltered"
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Order", choices=list(SORT_LABELS.items()), empty_label=None, method="unfiltered"
+    )
+    request = django_filters.ModelChoiceFilter(
+        label="Within request",
+        queryset=visible_requests,
+        to_field_name="reference",
+        widget=forms.HiddenInput,
+        method="unfiltered",
+        error_messages={"invalid_choice": "That request was not found."},
+    )
+
+    class Meta:
+        model = FoiRequest
+        fields: list[str] = []
+
+    def unfiltered(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return queryset
+
+    @property
+    def cleaned(self) -> dict[str, Any]:
+        return self.form.cleaned_data if self.is_valid() else {}
+
+    def query_text(self) -> str:
+        return str(self.cleaned.get("q") or "")
+
+    def sort_order(self) -> str:
+        return str(self.cleaned.get("sort") or RELEVANCE)
+
+    def within(self) -> FoiRequest | None:
+        found = self.cleaned.get("request")
+        return found if isinstance(found, FoiRequest) else None
+
+    def search_filters(self) -> SearchFilters:
+        data = self.cleaned
+        within = self.within()
+        return SearchFilters(
+            kinds=tuple(data.get("kind") or ()),
+            public_body_id=_pk(data.get("body")),
+            campaign_id=_pk(data.get("campaign")),
+            statuses=tuple(data.get("status") or ()),
+            regime=data.get("regime") or None,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            file_type=data.get("file_type") or None,
+            exemption_id=_pk(data.get("exemption")),
+            request_id=within.pk if within else None,
+        )
+
+
+def _pk(value: Any) -> int | None:
+    return int(value.pk) if value is not None else None

@@ -1,0 +1,106 @@
+"""The OpenAPI schema validates, the docs page needs no CDN, and tokens come and go."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import drf_spectacular_sidecar
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.test import Client, override_settings
+from drf_spectacular.plumbing import _load_enum_name_overrides
+from drf_spectacular.settings import patched_settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from requests_app.api.schema import SCHEMA_SETTINGS
+
+
+def test_the_schema_validates_without_a_single_warning(db: None, tmp_path: Path) -> None:
+    # The enum names are cached once per process; start from the project's own.
+    with patched_settings(SCHEMA_SETTINGS):
+        _load_enum_name_overrides.cache_clear()
+        call_command(
+            "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+        )
+    schema = (tmp_path / "schema.yml").read_text()
+    assert schema.startswith("openapi: 3.")
+    for path in ("/api/v1/requests/{reference}/events/", "/api/v1/attachments/{id}/download/"):
+        assert f"  {path}:" in schema
+
+
+def test_the_schema_is_served(alice_api: APIClient) -> None:
+    response = alice_api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    assert "/api/v1/deadlines/" in response.json()["paths"]
+
+
+def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(db: None) -> None:
+    html = Client().get("/api/v1/docs/").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources, html
+    assert not [source for source in sources if "//" in source]
+    assert f"{settings.STATIC_URL}drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in (
+        "/" + " /".join(sources)
+    ).replace("//", "/")
+
+
+def test_the_docs_assets_are_found_by_the_static_files_finders() -> None:
+    apps = [*settings.INSTALLED_APPS]
+    if "drf_spectacular_sidecar" not in apps:
+        apps.append("drf_spectacular_sidecar")
+    with override_settings(INSTALLED_APPS=apps):
+        for name in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"):
+            found = finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{name}")
+            assert found and Path(str(found)).is_relative_to(
+                Path(drf_spectacular_sidecar.__file__).parent
+            )
+
+
+# --- the token page --------------------------------------------------------------------------
+
+
+TOKENS = "/account/api-tokens/"
+
+
+def test_a_token_is_shown_once_and_works(alice_client: Client, user: Any) -> None:
+    assert b"You have no token" in alice_client.get(TOKENS).content
+    created = alice_client.post(TOKENS, {"action": "create"})
+    key = Token.objects.get(user=user).key
+    assert key in created.content.decode()
+    assert created["Cache-Control"].startswith("max-age=0")
+    assert key not in alice_client.get(TOKENS).content.decode()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/requests/").status_code == 200
+
+
+def test_creating_again_replaces_the_token_and_revoking_deletes_it(
+    alice_client: Client, user: Any
+) -> None:
+    alice_client.post(TOKENS, {"action": "create"})
+    old = Token.objects.get(user=user).key
+    alice_client.post(TOKENS, {"action": "create"})
+    new = Token.objects.get(user=user).key
+    assert new != old
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {old}")
+    assert api.get("/api/v1/requests/").status_code == 401
+    response = alice_client.post(TOKENS, {"action": "revoke"})
+    assert response.status_code == 302
+    assert not Token.objects.filter(user=user).exists()
+
+
+def test_the_token_page_needs_a_signed_in_user(db: None) -> None:
+    response = Client().get(TOKENS)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_the_token_page_takes_only_get_and_post(alice_client: Client, method: str) -> None:
+    assert getattr(alice_client, method)(TOKENS).status_code == 405
