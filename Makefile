@@ -51,5 +51,12 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Benchmarks against the database in DATABASE_URL (the local PostgreSQL by default):
+# loads BENCH_N synthetic requests once, then times the pages and the alert sweep.
+BENCH_N ?= 10000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/foi_bench
+bench: $(VENV)/.dev
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench.py --requests $(BENCH_N)
+
 clean:
 	rm -rf var/celery var/mail
