@@ -194,6 +194,11 @@ FOI_OCR_LANGUAGES = env.str("FOI_OCR_LANGUAGES", default="eng")
 FOI_TESSERACT_COMMAND = env.str("FOI_TESSERACT_COMMAND", default="tesseract")
 FOI_SOFFICE_COMMAND = env.str("FOI_SOFFICE_COMMAND", default="soffice")
 
+# Full-text search: the stemming language (run search_reindex after changing it) and how
+# many matches of a very common word are ranked and counted.
+FOI_SEARCH_LANGUAGE = env.str("FOI_SEARCH_LANGUAGE", default="english")
+FOI_SEARCH_WINDOW = env.int("FOI_SEARCH_WINDOW", default=1000)
+
 # Alerts: how many days before the regulator window closes to warn, when a claimed
 # "sending" row counts as stuck, and how long to gather messages into one alert.
 FOI_ALERT_REGULATOR_WARNING_DAYS = env.int("FOI_ALERT_REGULATOR_WARNING_DAYS", default=7)
