@@ -7,7 +7,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/13
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint format bench clean
+.PHONY: run test test-sqlite test-postgres lint format bench fuzz clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ BENCH_N ?= 10000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/foi_bench
 bench: $(VENV)/.dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench.py --requests $(BENCH_N)
+
+# A longer fuzzing run than the one the test suite does.
+fuzz: $(VENV)/.dev
+	FOI_FUZZ_PROFILE=fuzz FOI_FUZZ_EXAMPLES=$${FOI_FUZZ_EXAMPLES:-2000} $(PY) -m pytest -q tests/trust/test_fuzz.py
 
 clean:
 	rm -rf var/celery var/mail

@@ -20,6 +20,7 @@ TASK_PACKAGES = [
     "requests_app.alerts",
     "requests_app.search",
     "requests_app.reports",
+    "requests_app.fixity",
 ]
 app.autodiscover_tasks(lambda: TASK_PACKAGES)
 

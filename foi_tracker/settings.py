@@ -267,3 +267,134 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Security and production ---
+# Everything below hardens the site for the internet; `make run` on http://127.0.0.1 keeps
+# working because the HTTPS-only settings wait for FOI_HTTPS=1.
+from email.utils import getaddresses  # noqa: E402
+
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+]
+
+
+def _insert_after(existing: str, *added: str) -> None:
+    """Put middleware right after the one whose work it builds on."""
+    position = MIDDLEWARE.index(existing) + 1
+    MIDDLEWARE[position:position] = list(added)
+
+
+# The policy header as early as possible; the second factor right after the session user
+# is known; the login throttle last (django-axes turns its refusals into a 429 there).
+_insert_after("django.middleware.security.SecurityMiddleware", "csp.middleware.CSPMiddleware")
+_insert_after(
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "requests_app.security.middleware.TwoFactorMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# Behind a TLS-terminating proxy: FOI_HTTPS=1 makes cookies secure, redirects http to https
+# and sends HSTS (RFC 6797). The proxy must set X-Forwarded-Proto and strip any the client sent.
+FOI_HTTPS = env.bool("FOI_HTTPS", default=False)
+if FOI_HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("FOI_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("FOI_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("FOI_HSTS_PRELOAD", default=True)
+    # A load balancer probes the health check over plain http on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline.
+# Inline styles stay allowed: a formatted email is shown in a srcdoc frame that inherits this
+# policy, and its style attributes (already cut to a list of harmless properties by nh3) are
+# what lay it out. Nothing may load from another origin, so a style cannot leak data out.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if FOI_HTTPS else {}),
+    },
+}
+
+# Login throttling (django-axes): a username is locked for a while, from the address it was
+# guessed from, after FOI_LOGIN_FAILURE_LIMIT wrong passwords.
+AXES_ENABLED = env.bool("FOI_LOGIN_THROTTLING", default=True)
+AXES_FAILURE_LIMIT = env.int("FOI_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("FOI_LOGIN_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "requests_app.security.addresses.client_ip"
+# How many proxies in front of the app append to X-Forwarded-For (0: trust none of it).
+FOI_TRUSTED_PROXIES = env.int("FOI_TRUSTED_PROXIES", default=0)
+AUTHENTICATION_BACKENDS = [
+    "requests_app.security.backends.LoginThrottlingBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Optional two-factor login with a TOTP app (RFC 6238), through django-otp.
+OTP_TOTP_ISSUER = env.str("FOI_OTP_ISSUER", default="FOI Tracker")
+
+# Who hears about problems: the fixity check mails them, and so does Django on a 500.
+ADMINS = getaddresses(env.list("ADMINS", default=[]))
+
+# Files on an S3-compatible object store (django-storages) when FOI_S3_BUCKET is set;
+# without keys, boto3 finds credentials its usual way (instance role, ~/.aws).
+FOI_S3_BUCKET = env.str("FOI_S3_BUCKET", default="")
+if FOI_S3_BUCKET:
+    STORAGES = {
+        **STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": FOI_S3_BUCKET,
+                "endpoint_url": env.str("FOI_S3_ENDPOINT_URL", default="") or None,
+                "region_name": env.str("FOI_S3_REGION", default="") or None,
+                "access_key": env.str("FOI_S3_ACCESS_KEY_ID", default="") or None,
+                "secret_key": env.str("FOI_S3_SECRET_ACCESS_KEY", default="") or None,
+                "location": env.str("FOI_S3_PREFIX", default=""),
+                "addressing_style": env.str("FOI_S3_ADDRESSING_STYLE", default="") or None,
+                # Originals are private: no public ACL, and never overwritten in place.
+                "default_acl": None,
+                "file_overwrite": False,
+                "querystring_auth": True,
+            },
+        },
+    }
+
+# Logs: one JSON object per line (FOI_LOG_FORMAT=json) for a log collector, or plain text.
+FOI_LOG_FORMAT = env.str("FOI_LOG_FORMAT", default="plain")
+if FOI_LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"FOI_LOG_FORMAT must be plain or json, not {FOI_LOG_FORMAT!r}")
+LOGGING["formatters"]["json"] = {"()": "foi_tracker.logging.JsonFormatter"}  # type: ignore[index]
+LOGGING["handlers"]["console"]["formatter"] = FOI_LOG_FORMAT  # type: ignore[index]
+# django-axes tells of every successful login at INFO; failures and lockouts are warnings.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # type: ignore[index]
+# Celery workers and beat log through the same handler (JSON lines too) instead of their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = FOI_LOG_FORMAT == "plain"
+
+# The health check: how old the newest beat run may be before it counts as stalled.
+FOI_HEALTH_BEAT_MAX_AGE = env.int("FOI_HEALTH_BEAT_MAX_AGE", default=3 * 3600)

@@ -71,8 +71,11 @@ urlpatterns = [
     path("", include("requests_app.extraction.urls")),
     path("", include("requests_app.alerts.urls")),
     path("", include("requests_app.search.urls")),
-    path("", include("requests_app.insights.urls")),
     path("", include("requests_app.reports.urls")),
+    path("", include("requests_app.insights.urls")),
     path("", include("requests_app.api.urls")),
     path("", include("requests_app.dataio.urls")),
+    path("", include("requests_app.sharing.urls")),
+    path("", include("requests_app.security.urls")),
+    path("", include("requests_app.health")),
 ]

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from requests_app import models
+from requests_app.admin_audit import AuditEntryAdmin, FixityReportAdmin, ShareLinkAdmin
 from requests_app.extraction.services import retry_extraction
 from requests_app.tasks import schedule_deadline_refresh
 
@@ -192,3 +193,8 @@ class AlertAdmin(admin.ModelAdmin[models.Alert]):
     list_filter = ["status", "kind"]
     search_fields = ["request__reference", "user__username", "last_error"]
     raw_id_fields = ["request", "user"]
+
+
+admin.site.register(models.AuditEntry, AuditEntryAdmin)
+admin.site.register(models.FixityReport, FixityReportAdmin)
+admin.site.register(models.ShareLink, ShareLinkAdmin)

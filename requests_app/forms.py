@@ -14,11 +14,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from requests_app.audit import changes_between, record_audit, snapshot
 from requests_app.models import (
     Campaign,
     Direction,
@@ -39,6 +42,9 @@ from requests_app.reports.statistics import COMPLAINT_OUTCOMES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+# What an event may change on its request, as the audit trail records it.
+AUDITED_BY_EVENTS = ("status", "next_due_on", "due_on", "extended_due_on", "review_due_on")
 
 # Kinds a person records by hand; `created`, `edited` and `message_logged` are written by
 # the app itself.
@@ -243,7 +249,19 @@ class EventForm(forms.Form):
     def extra_arguments(self) -> dict[str, Any]:
         return {}
 
-    def record(self, actor: User) -> RequestEvent:
+    def record(self, actor: User, request: HttpRequest | None = None) -> RequestEvent:
+        """Record the event, and in the audit trail what it changed on the request."""
+        before = snapshot(self.foi_request, AUDITED_BY_EVENTS)
+        with transaction.atomic():
+            event = self.record_event(actor)
+            after = snapshot(self.foi_request, AUDITED_BY_EVENTS)
+            changes = changes_between(before, after)
+            record_audit(
+                actor=actor, action="event.recorded", obj=event, changes=changes, request=request
+            )
+        return event
+
+    def record_event(self, actor: User) -> RequestEvent:
         data = self.cleaned_data
         return self.foi_request.record_event(
             self.kind, on=data["on"], actor=actor, note=data["note"], **self.extra_arguments()
@@ -263,7 +281,7 @@ class ResponseEventForm(EventForm):
         super().__init__(*args, **kwargs)
         self.fields["exemptions"].queryset = exemptions_for(self.foi_request.regime)  # type: ignore[attr-defined]
 
-    def record(self, actor: User) -> RequestEvent:
+    def record_event(self, actor: User) -> RequestEvent:
         data = self.cleaned_data
         return self.foi_request.record_response(
             on=data["on"],

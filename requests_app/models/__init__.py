@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from requests_app.models.accounts import AlertDelivery, Profile
 from requests_app.models.alerts import Alert, AlertStatus
+from requests_app.models.audit import AuditEntry, FixityReport
 from requests_app.models.bodies import Nation, PublicBody, Tag
 from requests_app.models.campaigns import Campaign, Membership, Role
 from requests_app.models.correspondence import (
@@ -26,12 +27,14 @@ from requests_app.models.requests import (
     Visibility,
 )
 from requests_app.models.search import SavedSearch
+from requests_app.models.sharing import ShareLink
 
 __all__ = [
     "Alert",
     "AlertDelivery",
     "AlertStatus",
     "Attachment",
+    "AuditEntry",
     "Campaign",
     "Channel",
     "Direction",
@@ -39,6 +42,7 @@ __all__ = [
     "EventKind",
     "Exemption",
     "ExtractionStatus",
+    "FixityReport",
     "FoiRequest",
     "GeneratedReport",
     "MailboxState",
@@ -58,6 +62,7 @@ __all__ = [
     "Role",
     "SavedSearch",
     "SendStatus",
+    "ShareLink",
     "Status",
     "Tag",
     "Visibility",

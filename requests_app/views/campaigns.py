@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
+from requests_app.audit import record_audit
 from requests_app.forms import AddMemberForm, CampaignForm, ChangeRoleForm, is_last_owner
 from requests_app.models import (
     Campaign,
@@ -133,7 +134,15 @@ def render_members(
 
 def add_member(request: HttpRequest, campaign: Campaign, form: AddMemberForm) -> HttpResponse:
     person, role = form.cleaned_data["person"], form.cleaned_data["role"]
-    Membership.objects.create(campaign=campaign, user=person, role=role)
+    with transaction.atomic():
+        membership = Membership.objects.create(campaign=campaign, user=person, role=role)
+        record_audit(
+            actor=request.user,
+            action="membership.added",
+            obj=membership,
+            changes={"role": [None, role]},
+            request=request,
+        )
     messages.success(request, f"{person.get_username()} added as {Role(role).label.lower()}.")
     return redirect("campaign_members", slug=campaign.slug)
 
@@ -141,7 +150,15 @@ def add_member(request: HttpRequest, campaign: Campaign, form: AddMemberForm) ->
 def remove_member(request: HttpRequest, membership: Membership) -> list[str]:
     if is_last_owner(membership):
         return ["A campaign needs at least one owner: make someone else owner first."]
-    membership.delete()
+    with transaction.atomic():
+        record_audit(
+            actor=request.user,
+            action="membership.removed",
+            obj=membership,
+            changes={"role": [membership.role, None]},
+            request=request,
+        )
+        membership.delete()
     messages.success(request, f"{membership.user.get_username()} removed from the campaign.")
     return []
 
@@ -150,8 +167,16 @@ def change_role(request: HttpRequest, membership: Membership) -> list[str]:
     form = ChangeRoleForm(request.POST, membership=membership)
     if not form.is_valid():
         return [str(error) for error in form.errors["role"]]
-    membership.role = form.cleaned_data["role"]
-    membership.save(update_fields=["role"])
+    old_role, membership.role = membership.role, form.cleaned_data["role"]
+    with transaction.atomic():
+        membership.save(update_fields=["role"])
+        record_audit(
+            actor=request.user,
+            action="membership.role_changed",
+            obj=membership,
+            changes={"role": [old_role, membership.role]},
+            request=request,
+        )
     label = Role(membership.role).label.lower()
     messages.success(request, f"{membership.user.get_username()} is now {label}.")
     return []

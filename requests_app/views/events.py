@@ -28,7 +28,7 @@ def event_create(request: HttpRequest, reference: str, kind: str) -> HttpRespons
     data = request.POST if request.method == "POST" else None
     form = form_class(data, kind=event_kind, foi_request=foi_request)
     if form.is_valid():
-        form.record(signed_in_user(request))
+        form.record(signed_in_user(request), request)
         messages.success(request, f"Recorded: {event_kind.label}.")
         return redirect(foi_request)
     context = {"foi_request": foi_request, "form": form, "kind": event_kind}

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from requests_app.audit import record_audit
 from requests_app.extraction import schedule_extraction
 from requests_app.forms import MessageForm, guess_content_type, safe_filename
 from requests_app.models import Attachment, EventKind, FoiRequest, Message
@@ -26,7 +27,9 @@ def message_create(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST":
         form = MessageForm(request.POST, request.FILES)
         if form.is_valid():
-            message = log_message(foi_request=foi_request, form=form, actor=signed_in_user(request))
+            message = log_message(
+                foi_request=foi_request, form=form, actor=signed_in_user(request), request=request
+            )
             flash.success(request, f"Logged “{message}”.")
             return redirect(foi_request)
     else:
@@ -35,7 +38,13 @@ def message_create(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "requests_app/message_form.html", context)
 
 
-def log_message(*, foi_request: FoiRequest, form: MessageForm, actor: User) -> Message:
+def log_message(
+    *,
+    foi_request: FoiRequest,
+    form: MessageForm,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Message:
     """Save the message and its files, and note it in the request's history."""
     with transaction.atomic():
         message: Message = form.save(commit=False)
@@ -50,6 +59,7 @@ def log_message(*, foi_request: FoiRequest, form: MessageForm, actor: User) -> M
             actor=actor,
             details={"message": message.pk, "attachments": len(form.cleaned_data["attachments"])},
         )
+        record_audit(actor=actor, action="message.logged", obj=message, request=request)
     return message
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from requests_app.audit import changes_between, record_audit, snapshot
 from requests_app.filters import FoiRequestFilter, sort_requests
 from requests_app.forms import USER_EVENT_KINDS, EventForm, FoiRequestForm, MessageForm
 from requests_app.models import (
@@ -161,6 +162,9 @@ def action_forms(foi_request: FoiRequest) -> dict[str, Any]:
 
 # --- creating and editing ------------------------------------------------------------
 
+# The fields a person edits, as the audit trail records them.
+AUDITED_FIELDS = (*FoiRequestForm.Meta.fields, "status")
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -170,18 +174,27 @@ def request_create(request: HttpRequest) -> HttpResponse:
     initial = {"public_body": request.GET.get("public_body")}
     form = FoiRequestForm(data, initial=initial, user=user)
     if form.is_valid():
-        foi_request = create_request(form, user)
+        foi_request = create_request(form, user, request)
         messages.success(request, f"{foi_request.reference} has been logged.")
         return redirect(foi_request)
     return render(request, "requests_app/request_form.html", {"form": form})
 
 
-def create_request(form: FoiRequestForm, user: User) -> FoiRequest:
+def create_request(
+    form: FoiRequestForm, user: User, http_request: HttpRequest | None = None
+) -> FoiRequest:
     with transaction.atomic():
         foi_request: FoiRequest = form.save(commit=False)
         foi_request.owner = user
         foi_request.save()
         form.save_m2m()
+        record_audit(
+            actor=user,
+            action="request.created",
+            obj=foi_request,
+            changes=changes_between({}, snapshot(foi_request, AUDITED_FIELDS)),
+            request=http_request,
+        )
         foi_request.record_event(EventKind.CREATED, on=timezone.localdate(), actor=user)
         if foi_request.sent_on:
             foi_request.mark_sent(on=foi_request.sent_on, actor=user)
@@ -194,20 +207,37 @@ def request_edit(request: HttpRequest, reference: str) -> HttpResponse:
     foi_request = editable_request(request, reference)
     user = signed_in_user(request)
     data = request.POST if request.method == "POST" else None
+    # Taken before the form checks the data: checking writes it onto the instance.
+    before = snapshot(foi_request, AUDITED_FIELDS) if data is not None else None
     form = FoiRequestForm(data, instance=foi_request, user=user)
     if form.is_valid():
-        save_edit(form, user)
+        save_edit(form, user, before=before, http_request=request)
         messages.success(request, "Your changes have been saved.")
         return redirect(foi_request)
     context = {"form": form, "foi_request": foi_request}
     return render(request, "requests_app/request_form.html", context)
 
 
-def save_edit(form: FoiRequestForm, user: User) -> None:
+def save_edit(
+    form: FoiRequestForm,
+    user: User,
+    *,
+    before: dict[str, Any] | None = None,
+    http_request: HttpRequest | None = None,
+) -> None:
     """Save the form and record which fields changed; a draft given a sent date is sent."""
     changed = form.changed_data
     with transaction.atomic():
         foi_request: FoiRequest = form.save()
+        audited = changes_between(before, snapshot(foi_request, AUDITED_FIELDS)) if before else {}
+        if audited:
+            record_audit(
+                actor=user,
+                action="request.edited",
+                obj=foi_request,
+                changes=audited,
+                request=http_request,
+            )
         if changed:
             foi_request.record_event(
                 EventKind.EDITED,

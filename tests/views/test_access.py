@@ -27,7 +27,7 @@ PUBLIC_URL_NAMES = {
     "deadline_calculator",
 }
 # Logging out is a POST that needs no page of its own.
-NOT_A_PAGE = {"logout"}
+NOT_A_PAGE = {"logout", "healthz"}
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,8 @@ OUTSIDER_404: dict[str, Callable[[AliceObjects], dict[str, Any]]] = {
     "campaign_report_progress": lambda o: {"slug": o.campaign.slug, "pk": o.campaign_report.pk},
     "saved_search_delete": lambda o: {"pk": o.saved_search.pk},
     "request_export_zip": lambda o: {"reference": o.foi_request.reference},
+    "request_share": lambda o: {"reference": o.foi_request.reference},
+    "request_audit": lambda o: {"reference": o.foi_request.reference},
     # Insights over a campaign's requests.
     "campaign_insights": lambda o: {"slug": o.campaign.slug},
     "campaign_insights_csv": lambda o: {"slug": o.campaign.slug, "table": "figures"},

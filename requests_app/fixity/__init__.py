@@ -1,0 +1,1 @@
+"""Fixity: every stored original re-hashed against the sha256 recorded when it arrived."""

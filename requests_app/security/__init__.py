@@ -1,0 +1,1 @@
+"""Signing in safely: login throttling, the optional second factor, client addresses."""

@@ -1,0 +1,1 @@
+"""Share links: a secret, revocable, read-only address that shows one request, masked."""
