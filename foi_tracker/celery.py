@@ -43,4 +43,8 @@ app.conf.beat_schedule = {
         "task": "search.match_saved_searches",
         "schedule": crontab(minute=30),
     },
+    "fixity-check": {
+        "task": "fixity.check",
+        "schedule": crontab(minute=45, hour=3, day_of_week="sunday"),
+    },
 }
