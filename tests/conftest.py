@@ -28,6 +28,10 @@ def _tasks_run_inline() -> Iterator[None]:
     """Queued tasks run in the test process unless a test starts a real worker."""
     from foi_tracker.celery import app
 
+    # Creating another Celery app (a test worker's) makes it current, and shared tasks
+    # follow the current app: put ours back first.
+    app.set_current()
+    app.set_default()
     before = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
