@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from requests_app import models
+from requests_app.models.documents import store_blob
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -91,3 +93,17 @@ class MessageFactory(factory.django.DjangoModelFactory):
     sender = "foi@body.example.gov.uk"
     subject = factory.Sequence(lambda n: f"Re: your request {n}")
     body_text = "Thank you for your request."
+
+
+def make_attachment(
+    message: models.Message, filename: str = "reply.pdf", content: bytes = b"%PDF-1.4 reply"
+) -> models.Attachment:
+    name, sha256, size = store_blob(io.BytesIO(content))
+    return models.Attachment.objects.create(
+        message=message,
+        filename=filename,
+        content_type="application/pdf",
+        size=size,
+        sha256=sha256,
+        file=name,
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +14,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from requests_app import models
-from requests_app.models.documents import store_blob
 from tests.factories import (
     CampaignFactory,
     FoiRequestFactory,
@@ -23,6 +21,7 @@ from tests.factories import (
     MessageFactory,
     PublicBodyFactory,
     UserFactory,
+    make_attachment,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -118,20 +117,6 @@ def reply(alice_request: models.FoiRequest) -> models.Message:
         request=alice_request,
         subject="Your request about consultants",
         sent_at=dt.datetime(2026, 1, 12, 9, 30, tzinfo=LONDON),
-    )
-
-
-def make_attachment(
-    message: models.Message, filename: str = "reply.pdf", content: bytes = b"%PDF-1.4 reply"
-) -> models.Attachment:
-    name, sha256, size = store_blob(io.BytesIO(content))
-    return models.Attachment.objects.create(
-        message=message,
-        filename=filename,
-        content_type="application/pdf",
-        size=size,
-        sha256=sha256,
-        file=name,
     )
 
 

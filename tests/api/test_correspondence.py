@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from requests_app import models
-from tests.api.conftest import LONDON, make_attachment
-from tests.factories import MessageFactory
+from tests.api.conftest import LONDON
+from tests.factories import MessageFactory, make_attachment
 
 
 def messages_url(foi_request: models.FoiRequest) -> str:

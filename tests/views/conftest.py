@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
@@ -13,7 +12,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
 from requests_app import models
-from requests_app.models.documents import store_blob
 from tests.factories import (
     CampaignFactory,
     FoiRequestFactory,
@@ -21,6 +19,7 @@ from tests.factories import (
     MessageFactory,
     PublicBodyFactory,
     UserFactory,
+    make_attachment,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -91,20 +90,6 @@ def campaign_request(
         campaign=campaign,
         visibility=models.Visibility.CAMPAIGN,
         title="Waiting times at the children's hospital",
-    )
-
-
-def make_attachment(
-    message: models.Message, filename: str = "reply.pdf", content: bytes = b"%PDF-1.4 reply"
-) -> models.Attachment:
-    name, sha256, size = store_blob(io.BytesIO(content))
-    return models.Attachment.objects.create(
-        message=message,
-        filename=filename,
-        content_type="application/pdf",
-        size=size,
-        sha256=sha256,
-        file=name,
     )
 
 

@@ -12,8 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.html import escape
 
 from requests_app import models
-from tests.factories import MembershipFactory, MessageFactory, UserFactory
-from tests.views.conftest import make_attachment
+from tests.factories import MembershipFactory, MessageFactory, UserFactory, make_attachment
 
 # URL kwargs that name an object; a pattern with one of these must be in the tables below.
 OBJECT_KWARGS = {"reference", "pk", "slug", "kind", "filename"}

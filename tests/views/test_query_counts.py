@@ -20,8 +20,9 @@ from tests.factories import (
     MessageFactory,
     PublicBodyFactory,
     TagFactory,
+    make_attachment,
 )
-from tests.views.conftest import LONDON, make_attachment
+from tests.views.conftest import LONDON
 
 
 def count_queries(client: Client, url: str) -> int:

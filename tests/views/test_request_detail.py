@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from requests_app import models
-from tests.factories import FoiRequestFactory, MessageFactory
-from tests.views.conftest import LONDON, make_attachment
+from tests.factories import FoiRequestFactory, MessageFactory, make_attachment
+from tests.views.conftest import LONDON
 
 
 def test_it_shows_the_deadline_the_working_days_left_and_how_it_is_worked_out(
