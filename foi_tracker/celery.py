@@ -39,6 +39,7 @@ app.conf.beat_schedule = {
     "alerts-sweep": {"task": "alerts.sweep", "schedule": crontab(minute=5)},
     "alerts-digests": {"task": "alerts.send_digests", "schedule": crontab(minute=15)},
     "mail-poll-mailbox": {"task": "mail.poll_mailbox", "schedule": 120.0},
+    "mail-queue-stranded-letters": {"task": "mail.queue_stranded_letters", "schedule": 600.0},
     "search-saved-searches": {
         "task": "search.match_saved_searches",
         "schedule": crontab(minute=30),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import transaction
 
 from requests_app import services
+from requests_app.queueing import enqueue_on_commit
 
 
 @shared_task(name="deadlines.refresh_open")
@@ -14,4 +14,4 @@ def refresh_open_deadlines() -> int:
 
 
 def schedule_deadline_refresh() -> None:
-    transaction.on_commit(refresh_open_deadlines.delay)
+    enqueue_on_commit(refresh_open_deadlines)

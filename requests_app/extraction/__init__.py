@@ -7,23 +7,21 @@ to the `ocr` queue.
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import transaction
+from requests_app.queueing import enqueue_on_commit
 
 
 def schedule_extraction(attachment_id: int) -> None:
     """Queue the extraction of a saved attachment once the current transaction commits."""
     from requests_app.extraction.tasks import extract
 
-    # robust: a broker that is down must not undo the import; `reextract` picks it up later.
-    transaction.on_commit(partial(extract.delay, attachment_id), robust=True)
+    # A broker that is down must not undo the import; `reextract` picks it up later.
+    enqueue_on_commit(extract, attachment_id)
 
 
 def schedule_ocr(attachment_id: int) -> None:
     from requests_app.extraction.tasks import ocr
 
-    transaction.on_commit(partial(ocr.delay, attachment_id), robust=True)
+    enqueue_on_commit(ocr, attachment_id)
 
 
 __all__ = ["schedule_extraction", "schedule_ocr"]

@@ -7,6 +7,7 @@ after the last attempt the letter is marked failed and the request page says so.
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import io
 import logging
@@ -38,11 +39,15 @@ from requests_app.models import (
     Status,
 )
 from requests_app.models.documents import store_blob
+from requests_app.queueing import enqueue, enqueue_on_commit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
+
+# Longer than a busy worker takes to start a letter, so only letters nobody will send wait.
+STRANDED_AFTER = dt.timedelta(minutes=10)
 
 MAX_REFERENCES = 20
 
@@ -170,7 +175,7 @@ def queue_letter(
             actor=author,
             details={"message": message.pk, "letter": kind.slug},
         )
-        transaction.on_commit(lambda: send_message.delay(message.pk))
+        enqueue_on_commit(send_message, message.pk)
     return message
 
 
@@ -305,6 +310,20 @@ def _attempt_failed(message: Message, attempt: int, error: BaseException) -> Del
     return DeliveryOutcome(DeliveryStatus.RETRY, retry_in=retry_delay(attempt), error=text)
 
 
+def queue_stranded_letters(*, now: dt.datetime, waited: dt.timedelta = STRANDED_AFTER) -> int:
+    """Queue again letters never attempted since they were queued `waited` ago or more.
+
+    A letter is queued at commit; when the broker was down then, only the database knows it
+    is owed. `deliver` claims each attempt, so a letter queued twice is still sent once.
+    """
+    stranded = Message.objects.filter(
+        send_status=SendStatus.QUEUED, send_attempts=0, created_at__lte=now - waited
+    ).values_list("pk", flat=True)
+    from requests_app.mail.tasks import send_message
+
+    return sum(enqueue(send_message, pk) for pk in stranded)
+
+
 def _mark_sent(message: Message) -> None:
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(send_status=SendStatus.SENT, send_error="")
@@ -336,4 +355,4 @@ def resend(*, message: Message) -> None:
     Message.objects.filter(pk=message.pk, send_status=SendStatus.FAILED).update(
         send_status=SendStatus.QUEUED, send_attempts=0, send_error=""
     )
-    transaction.on_commit(lambda: send_message.delay(message.pk))
+    enqueue_on_commit(send_message, message.pk)

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from requests_app.models import MessageSource
 from requests_app.models.documents import store_blob
+from requests_app.queueing import enqueue
 
 # Read form posts as Latin-1, which maps every byte to one character and back: the raw
 # message a service posts in a form field comes back byte for byte.
@@ -70,13 +71,19 @@ def envelope_recipients(event: AnymailInboundEvent) -> list[str]:
 
 
 def queue_inbound(event: AnymailInboundEvent, *, esp_name: str) -> str:
-    from requests_app.mail.tasks import import_raw
-
     name, _sha256, _size = store_blob(io.BytesIO(raw_message(event)))
     label = f"{esp_name} inbound {event.event_id or ''}".strip()
     recipients = envelope_recipients(event)
-    transaction.on_commit(lambda: import_raw.delay(name, MessageSource.WEBHOOK, label, recipients))
+    transaction.on_commit(lambda: _import_now_or_later(name, label, recipients))
     return name
+
+
+def _import_now_or_later(name: str, label: str, recipients: list[str]) -> None:
+    """Queue the import; with the broker down, import here rather than leave it unrecorded."""
+    from requests_app.mail.tasks import import_raw
+
+    if not enqueue(import_raw, name, MessageSource.WEBHOOK, label, recipients):
+        import_raw(name, MessageSource.WEBHOOK, label, recipients)
 
 
 @csrf_exempt

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from celery import shared_task
-from django.db import transaction
 
+from requests_app.queueing import enqueue_on_commit
 from requests_app.reports import services
 
 TASK_OPTIONS: dict[str, Any] = {"acks_late": True, "reject_on_worker_lost": True}
@@ -22,4 +22,4 @@ def build_report(report_id: int, today: str) -> str:
 
 def queue_build(report_id: int, today: dt.date) -> None:
     """Queue the build once the transaction that created the report has committed."""
-    transaction.on_commit(lambda: build_report.delay(report_id, today.isoformat()))
+    enqueue_on_commit(build_report, report_id, today.isoformat())

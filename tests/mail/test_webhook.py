@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from requests_app import models
 from tests.mail.conftest import CorpusWorld, corpus_bytes
+from tests.trust.services import celery_broker, start_private_redis
 
 pytestmark = pytest.mark.django_db
 SIGNING_KEY = "mailgun-signing-key"
@@ -130,3 +131,19 @@ def test_a_service_that_is_not_set_up_or_not_known_is_not_found(
     settings.ANYMAIL = {}
     assert post_mailgun(client, mailgun_form(b"Subject: x\r\n\r\ny")) == 404
     assert client.post(reverse("mail_inbound", kwargs={"esp": "pigeon"})).status_code == 404
+
+
+def test_with_the_broker_down_the_webhook_imports_the_message_itself(
+    world: CorpusWorld, client: Client, django_capture_on_commit_callbacks, tmp_path
+) -> None:
+    raw = corpus_bytes("06_undeclared_8bit.eml")
+    redis = start_private_redis(tmp_path)
+    try:
+        with celery_broker(redis.url):
+            redis.stop()
+            with django_capture_on_commit_callbacks(execute=True):
+                assert post_mailgun(client, mailgun_form(raw)) == 200
+    finally:
+        redis.stop()
+    message = models.Message.objects.get(source=models.MessageSource.WEBHOOK)
+    assert message.request == world.examples

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import kombu.pools
 import pytest
 
 from foi_tracker.celery import app
@@ -85,14 +86,17 @@ def start_private_redis(folder: Path) -> PrivateRedis:
 
 
 def reset_broker_connections() -> None:
-    """Forget pooled broker connections, so the next publish connects to the new broker."""
+    """Forget pooled broker connections, so the next publish connects to the new broker.
+
+    kombu keeps its pools in process-wide registries keyed by broker URL, which the app's
+    pools are taken from: closing only the app's would leave a closed pool to be handed
+    back the next time that URL is used.
+    """
+    kombu.pools.reset()
     state = vars(app)  # Celery keeps its pools in private attributes, as after a fork
-    if state.get("_pool") is not None:
-        state["_pool"].force_close_all()
-        state["_pool"] = None
+    state["_pool"] = None
     amqp = state.get("amqp")
-    if amqp is not None and vars(amqp).get("_producer_pool") is not None:
-        vars(amqp)["_producer_pool"].force_close_all()
+    if amqp is not None:
         vars(amqp)["_producer_pool"] = None
 
 

@@ -33,6 +33,8 @@ from requests_app.alerts import delivery
 from requests_app.alerts.delivery import Outcome
 from requests_app.alerts.sweep import sweep
 from requests_app.alerts.tasks import queue_due_deliveries
+from requests_app.extraction import schedule_extraction
+from requests_app.mail.sending import queue_letter, queue_stranded_letters
 from requests_app.queueing import enqueue, enqueue_on_commit
 from requests_app.tasks import refresh_open_deadlines
 from tests.trust.conftest import LONDON, World
@@ -109,6 +111,58 @@ def test_work_queued_at_commit_with_the_broker_down_does_not_undo_the_change(
             enqueue_on_commit(refresh_open_deadlines)
     assert len(callbacks) == 1
     assert world.foi_request.events.filter(kind="acknowledged").exists()
+
+
+def test_extraction_queued_with_the_broker_down_is_logged_not_raised(
+    world: World,
+    private_redis: PrivateRedis,
+    django_capture_on_commit_callbacks: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    attachment = world.attachment
+    with celery_broker(private_redis.url):
+        private_redis.stop()
+        with (
+            caplog.at_level(logging.WARNING, logger="requests_app.queueing"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            schedule_extraction(attachment.pk)
+    assert "extraction.extract" in caplog.text and "left for the next sweep" in caplog.text
+
+
+def test_a_letter_queued_with_the_broker_down_is_queued_again_by_the_stranded_sweep(
+    world: World, private_redis: PrivateRedis, django_capture_on_commit_callbacks: Any
+) -> None:
+    queued_at = dt.datetime(2026, 1, 15, 12, tzinfo=LONDON)
+    with celery_broker(private_redis.url):
+        private_redis.stop()
+        with (
+            time_machine.travel(queued_at, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            message = queue_letter(
+                foi_request=world.foi_request,
+                letter="chaser",
+                to="foi@nhs-example.gov.uk",
+                subject="Chasing",
+                body="Please reply.",
+                author=world.owner,
+            )
+        message.refresh_from_db()
+        assert message.send_status == models.SendStatus.QUEUED and message.send_attempts == 0
+        private_redis.start()
+        assert queue_stranded_letters(now=queued_at + dt.timedelta(minutes=5)) == 0
+        assert queue_stranded_letters(now=queued_at + dt.timedelta(minutes=11)) == 1
+    assert queue_length(private_redis, "mail") == 1
+
+
+def test_tasks_run_inline_again_once_a_test_broker_is_forgotten(
+    db: None, private_redis: PrivateRedis
+) -> None:
+    assert enqueue(refresh_open_deadlines)  # inline, through the default broker's pools
+    with celery_broker(private_redis.url):
+        assert enqueue(refresh_open_deadlines)
+    assert enqueue(refresh_open_deadlines)  # not "Acquire on closed pool"
 
 
 # --- the mail server refuses -------------------------------------------------------------------
