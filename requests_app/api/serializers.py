@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.forms import BaseForm
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -17,6 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from requests_app.audit import changes_between, record_audit, snapshot
 from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.deadlines.clock import STAGES
 from requests_app.deadlines.regimes import REGIMES
@@ -46,6 +48,7 @@ from requests_app.models import (
 )
 from requests_app.models.bodies import regime_choices
 from requests_app.search.plan import FILE_TYPE_LABELS, KIND_LABELS, MAX_PER_PAGE, NEWEST, RELEVANCE
+from requests_app.views.requests import AUDITED_FIELDS
 
 EDITABLE_REQUEST_FIELDS = (
     "title",
@@ -74,6 +77,12 @@ def form_errors(form: BaseForm) -> dict[str, list[str]]:
 def context_user(serializer: serializers.BaseSerializer[Any]) -> User:
     user: User = serializer.context["request"].user
     return user
+
+
+def context_http_request(serializer: serializers.BaseSerializer[Any]) -> HttpRequest:
+    """The Django request under DRF's, whose client address the audit trail keeps."""
+    http_request: HttpRequest = serializer.context["request"]._request
+    return http_request
 
 
 # --- reference data ----------------------------------------------------------------------
@@ -223,6 +232,13 @@ class FoiRequestSerializer(serializers.ModelSerializer[FoiRequest]):
         with transaction.atomic():
             foi_request = FoiRequest.objects.create(owner=user, **validated_data)
             foi_request.tags.set(tags)
+            record_audit(
+                actor=user,
+                action="request.created",
+                obj=foi_request,
+                changes=changes_between({}, snapshot(foi_request, AUDITED_FIELDS)),
+                request=context_http_request(self),
+            )
             foi_request.record_event(EventKind.CREATED, on=timezone.localdate(), actor=user)
             if foi_request.sent_on:
                 foi_request.mark_sent(on=foi_request.sent_on, actor=user)
@@ -232,12 +248,22 @@ class FoiRequestSerializer(serializers.ModelSerializer[FoiRequest]):
         user = context_user(self)
         changed = changed_fields(instance, validated_data)
         tags = validated_data.pop("tags", None)
+        before = snapshot(instance, AUDITED_FIELDS)
         with transaction.atomic():
             for field, value in validated_data.items():
                 setattr(instance, field, value)
             instance.save()
             if tags is not None:
                 instance.tags.set(tags)
+            audited = changes_between(before, snapshot(instance, AUDITED_FIELDS))
+            if audited:
+                record_audit(
+                    actor=user,
+                    action="request.edited",
+                    obj=instance,
+                    changes=audited,
+                    request=context_http_request(self),
+                )
             if changed:
                 instance.record_event(
                     EventKind.EDITED,
@@ -367,6 +393,7 @@ class MessageCreateSerializer(serializers.Serializer[Message]):
             foi_request=self.context["foi_request"],
             form=validated_data["form"],
             actor=context_user(self),
+            request=context_http_request(self),
         )
 
 
@@ -432,7 +459,7 @@ class EventCreateSerializer(serializers.Serializer[RequestEvent]):
 
     def create(self, validated_data: dict[str, Any]) -> RequestEvent:
         form: EventForm = validated_data["form"]
-        return form.record(context_user(self))
+        return form.record(context_user(self), request=context_http_request(self))
 
 
 class EventResultSerializer(serializers.Serializer[RequestEvent]):

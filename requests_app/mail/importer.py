@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from requests_app.audit import record_audit
 from requests_app.extraction import schedule_extraction
 from requests_app.mail.matching import Match, MatchedBy, match_request
 from requests_app.mail.parsing import OLE_MAGIC, ParsedAttachment, ParsedMessage, parse_message
@@ -141,15 +142,25 @@ def _import(draft: _Draft, request: FoiRequest | None) -> ImportResult:
     attachments = _store_attachments(message, draft.parsed.attachments)
     if match is not None:
         _log_on_request(message, match, len(attachments))
+    record_audit(
+        actor=draft.imported_by,
+        action="message.imported",
+        obj=message,
+        changes={"source": [None, draft.source], "matched_by": [None, _matched_by(match)]},
+    )
     _note_bounce(draft.parsed, message)
     _after_attachments_stored([attachment.pk for attachment in attachments])
     return ImportResult(
         ImportStatus.IMPORTED,
         message=message,
-        matched_by=match.matched_by if match else "",
+        matched_by=_matched_by(match),
         problems=tuple(draft.parsed.problems),
         label=draft.original_name,
     )
+
+
+def _matched_by(match: Match | None) -> str:
+    return match.matched_by if match else ""
 
 
 def _find_duplicate(draft: _Draft, sha256: str) -> Message | None:

@@ -245,8 +245,12 @@ def quarantined_raw(request: HttpRequest, pk: int) -> FileResponse:
         else QuarantinedMail.objects.filter(imported_by=user)
     )
     quarantined = get_object_or_404(kept, pk=pk)
+    try:
+        stream = quarantined.raw.open("rb")
+    except OSError as error:
+        raise Http404("The stored original is missing.") from error
     response = FileResponse(
-        quarantined.raw.open("rb"),
+        stream,
         as_attachment=True,
         filename=f"quarantined-{quarantined.pk}.eml",
         content_type="application/octet-stream",

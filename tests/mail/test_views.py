@@ -221,3 +221,17 @@ def test_a_failed_letter_can_be_sent_again_from_the_request(
         alice_client.post(reverse("mail_resend", kwargs={"pk": world.letter.pk}))
     world.letter.refresh_from_db()
     assert world.letter.send_status == models.SendStatus.SENT
+
+
+def test_a_quarantined_original_whose_file_is_gone_is_a_404_not_a_500(
+    world: CorpusWorld, client_for
+) -> None:
+    result = import_message(
+        raw=b"%PDF-1.4 not an email", source=models.MessageSource.UPLOAD, imported_by=world.alice
+    )
+    assert result.quarantine is not None
+    url = reverse("mail_quarantined_raw", kwargs={"pk": result.quarantine.pk})
+    client = client_for(world.alice)
+    assert client.get(url).status_code == 200
+    result.quarantine.raw.storage.delete(result.quarantine.raw.name)
+    assert client.get(url).status_code == 404

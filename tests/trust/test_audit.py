@@ -13,9 +13,11 @@ from django.urls import reverse
 
 from requests_app import models
 from requests_app.audit import changes_between, record_audit
+from requests_app.mail.addresses import reply_address
+from requests_app.mail.importer import ImportStatus, import_message
 from requests_app.security.addresses import client_ip
 from tests.factories import PublicBodyFactory
-from tests.trust.conftest import World, make_user
+from tests.trust.conftest import RAW_REPLY, World, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -77,6 +79,28 @@ def test_logging_a_message_is_recorded(world: World, owner_client: Client) -> No
     [entry] = entries("message.logged")
     assert entry.request == world.foi_request
     assert entry.object_id == str(world.foi_request.messages.latest("pk").pk)
+
+
+def test_an_imported_email_is_recorded_with_who_imported_it_and_how_it_was_filed(
+    world: World,
+) -> None:
+    address = reply_address(world.foi_request)
+    raw = RAW_REPLY.replace(b"To: alice@example.org", b"To: " + address.encode()).replace(
+        b"reply-1@", b"reply-2@"
+    )
+    result = import_message(raw=raw, source=models.MessageSource.UPLOAD, imported_by=world.owner)
+    assert result.status == ImportStatus.IMPORTED and result.message is not None
+    assert result.message.request == world.foi_request
+    [entry] = entries("message.imported")
+    assert (entry.actor, entry.request, entry.object_id) == (
+        world.owner,
+        world.foi_request,
+        str(result.message.pk),
+    )
+    assert entry.changes["source"] == [None, "upload"]
+    assert entry.changes["matched_by"][1] != ""
+    import_message(raw=raw, source=models.MessageSource.UPLOAD, imported_by=world.owner)
+    assert len(entries("message.imported")) == 1  # a duplicate changes nothing
 
 
 def test_membership_changes_are_recorded(world: World, owner_client: Client) -> None:

@@ -3,6 +3,7 @@ and `check --deploy` under production settings."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import secrets
@@ -30,12 +31,6 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
 JAVASCRIPT_URL = re.compile(r"""(?:href|src|action|formaction)\s*=\s*["']?\s*javascript:""", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.IGNORECASE)
-# Pages of other packages that break the policy, with the fix. The test expects them to fail,
-# so it turns red (strict xfail) once fixed, as a reminder to strike them off.
-KNOWN_POLICY_GAPS = {
-    "api-docs": "drf-spectacular's SpectacularSwaggerView inlines its start-up script; "
-    "SpectacularSwaggerSplitView serves it from a URL instead",
-}
 
 
 def policy_directives() -> dict[str, Any]:
@@ -157,18 +152,22 @@ def test_every_page_has_csrf_on_its_forms_and_keeps_to_the_policy(objects: Objec
         finder.feed(page)
         if name not in FORMS_WITHOUT_CSRF:
             missing += [f"{name} → {form['action']}" for form in finder.forms if not form["csrf"]]
-        if name not in KNOWN_POLICY_GAPS and policy_breaches(page):
+        if policy_breaches(page):
             breaches[name] = policy_breaches(page)
     assert missing == []
     assert breaches == {}
 
 
-@pytest.mark.parametrize("name", sorted(KNOWN_POLICY_GAPS))
-def test_known_gaps_in_other_packages(name: str, owner_client: Client) -> None:
-    page = owner_client.get(reverse(name)).content.decode()
-    if policy_breaches(page):
-        pytest.xfail(KNOWN_POLICY_GAPS[name])
-    pytest.fail(f"{name} keeps to the policy now: strike it off KNOWN_POLICY_GAPS")
+def test_the_api_docs_load_their_start_up_script_from_our_own_origin(
+    owner_client: Client,
+) -> None:
+    page = owner_client.get(reverse("api-docs")).content.decode()
+    assert policy_breaches(page) == []
+    [script_url] = re.findall(r'<script src="([^"]*\?[^"]*script=[^"]*)"', page)
+    script = owner_client.get(html.unescape(script_url))
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert reverse("api-schema") in script.content.decode()
 
 
 def test_csrf_is_enforced_on_a_post_without_the_token(world: World) -> None:
