@@ -39,6 +39,7 @@ from requests_app.models import (
 from requests_app.models.bodies import regime_choices
 from requests_app.models.requests import OUTCOME_STATUSES
 from requests_app.reports.statistics import COMPLAINT_OUTCOMES
+from requests_app.widgets import QuickSelect
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -100,7 +101,7 @@ class MultipleFileField(forms.FileField):
         return [single_clean(data, initial)] if data else []
 
 
-class BodySelect(forms.Select):
+class BodySelect(QuickSelect):
     """A <select> of bodies that tells the picker script each body's usual law."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:

@@ -262,6 +262,9 @@ class FoiRequest(models.Model):
             models.Index(fields=["campaign", "status"]),
             models.Index(fields=["public_body", "status"]),
             models.Index(fields=["sent_on"]),
+            # The lists' default order (next deadline first, PostgreSQL puts nulls last on
+            # an ascending index): a page is read off the index, not sorted from every row.
+            models.Index(fields=["next_due_on", "-id"], name="request_by_next_deadline"),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from requests_app.filters import DATE_INPUT, visible_bodies, visible_campaigns
+from requests_app.filters import (
+    DATE_INPUT,
+    NamedModelChoiceFilter,
+    visible_bodies,
+    visible_campaigns,
+)
 from requests_app.models import Exemption, FoiRequest, Status
 from requests_app.models.bodies import regime_choices
 from requests_app.search.plan import (
@@ -25,6 +30,7 @@ from requests_app.search.plan import (
     SearchFilters,
 )
 from requests_app.search.query import MAX_QUERY_CHARS
+from requests_app.widgets import QuickSelect, QuickSelectMultiple
 
 
 def visible_requests(request: HttpRequest | None) -> QuerySet[FoiRequest]:
@@ -47,14 +53,16 @@ class SearchFilterSet(django_filters.FilterSet):
         method="unfiltered",
         widget=forms.CheckboxSelectMultiple,
     )
-    body = django_filters.ModelChoiceFilter(
-        label="Public body", queryset=visible_bodies, method="unfiltered"
+    body = NamedModelChoiceFilter(
+        label="Public body", queryset=visible_bodies, method="unfiltered", widget=QuickSelect
     )
-    campaign = django_filters.ModelChoiceFilter(queryset=visible_campaigns, method="unfiltered")
+    campaign = NamedModelChoiceFilter(
+        queryset=visible_campaigns, method="unfiltered", widget=QuickSelect
+    )
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices,
         method="unfiltered",
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=QuickSelectMultiple(attrs={"size": 4}),
     )
     regime = django_filters.ChoiceFilter(label="Law", choices=regime_choices, method="unfiltered")
     date_from = django_filters.DateFilter(label="From", widget=DATE_INPUT, method="unfiltered")

@@ -6,6 +6,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from requests_app.views.listing import deadline_rows
 
 OPEN_LIMIT = 50
 DUE_SOON_DAYS = 14
+DUE_SOON_LIMIT = 50  # the soonest; the rest are on the open list, in date order
 RECENT_REPLIES = 10
 
 
@@ -27,13 +29,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     visible = FoiRequest.objects.visible_to(request.user).with_list_relations()
     open_requests = visible.waiting().by_next_deadline()
     due_soon = visible.due_between(today, today + dt.timedelta(days=DUE_SOON_DAYS))
+    # Both counts in one pass over the waiting requests.
+    counts = visible.waiting().aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(next_due_on__lt=today))
+    )
     context = {
         "today": today,
         "open_rows": deadline_rows(open_requests[:OPEN_LIMIT], today, extra_days),
-        "open_count": open_requests.count(),
-        "overdue_count": visible.overdue(today).count(),
-        "due_soon_rows": deadline_rows(due_soon.by_next_deadline(), today, extra_days),
+        "open_count": counts["open"],
+        "overdue_count": counts["overdue"],
+        "due_soon_rows": deadline_rows(
+            due_soon.by_next_deadline()[:DUE_SOON_LIMIT], today, extra_days
+        ),
         "due_soon_days": DUE_SOON_DAYS,
+        "due_soon_limit": DUE_SOON_LIMIT,
         "replies": recent_replies(request),
         "open_list_url": open_list_url(),
     }
@@ -46,8 +55,9 @@ def open_list_url() -> str:
 
 
 def recent_replies(request: HttpRequest) -> list[Message]:
-    messages = Message.objects.visible_to(request.user).filter(
-        direction=Direction.INCOMING, request__isnull=False
+    messages = Message.objects.filed_visible_to(request.user).filter(direction=Direction.INCOMING)
+    messages = messages.select_related("request").only(
+        "sent_at", "subject", "sender", "request__reference"
     )
-    messages = messages.select_related("request").order_by("-sent_at", "-id")
+    messages = messages.order_by("-sent_at", "-id")
     return list(messages[:RECENT_REPLIES])

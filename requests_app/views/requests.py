@@ -130,9 +130,11 @@ def event_choices(foi_request: FoiRequest) -> list[tuple[str, str]]:
 
 @login_required
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    visible = FoiRequest.objects.visible_to(request.user).with_list_relations()
-    visible = visible.prefetch_related("tags", "exemptions")
-    foi_request = get_object_or_404(visible, reference=reference)
+    visible = FoiRequest.objects.visible_to(request.user)
+    visible = visible.select_related("public_body", "campaign", "owner")
+    foi_request = get_object_or_404(
+        visible.prefetch_related("tags", "exemptions"), reference=reference
+    )
     today = timezone.localdate()
     can_edit = can_edit_request(request, foi_request)
     context = {

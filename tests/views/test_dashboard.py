@@ -10,7 +10,12 @@ from django.test import Client
 from django.urls import reverse
 
 from requests_app import models
-from tests.factories import FoiRequestFactory, MessageFactory
+from tests.factories import (
+    CampaignFactory,
+    FoiRequestFactory,
+    MembershipFactory,
+    MessageFactory,
+)
 from tests.views.conftest import LONDON
 
 
@@ -95,3 +100,32 @@ def test_it_lists_the_ten_latest_incoming_replies_on_requests_i_can_see(
     assert "Our chaser" not in replies
     assert "Mallory" not in replies
     assert replies.index("Reply number 12") < replies.index("Reply number 11")
+
+
+def test_replies_on_colleagues_shared_requests_show_and_private_or_unfiled_ones_do_not(
+    alice_client: Client, user: AbstractBaseUser, other_user: AbstractBaseUser
+) -> None:
+    campaign = CampaignFactory()
+    MembershipFactory(campaign=campaign, user=user, role=models.Role.VIEWER)
+    MembershipFactory(campaign=campaign, user=other_user, role=models.Role.OWNER)
+    shared = FoiRequestFactory(owner=other_user, campaign=campaign)
+    private = FoiRequestFactory(
+        owner=other_user, campaign=campaign, visibility=models.Visibility.PRIVATE
+    )
+    MessageFactory(request=shared, subject="Reply on the shared request")
+    MessageFactory(request=private, subject="Reply on a private request")
+    MessageFactory(request=None, imported_by=user, subject="Reply not yet filed")
+    replies = section(alice_client.get(reverse("dashboard")).text, "Recent replies")
+    assert "Reply on the shared request" in replies
+    assert "private request" not in replies
+    assert "not yet filed" not in replies
+
+
+def test_due_soon_lists_the_fifty_soonest_and_points_to_the_rest(
+    alice_client: Client, user: AbstractBaseUser, body: models.PublicBody
+) -> None:
+    for _ in range(51):
+        FoiRequestFactory.sent(on=dt.date(2025, 12, 29), owner=user, public_body=body)
+    soon = section(alice_client.get(reverse("dashboard")).text, "Due in the next 14 days")
+    assert soon.count("<li>") == 50
+    assert "The rest are on the list of open requests" in soon
