@@ -24,6 +24,9 @@ keepalive = 5
 # Recycle workers now and then so that a slow leak in a library never grows without bound.
 max_requests = int(os.environ.get("FOI_WEB_MAX_REQUESTS", "1000"))
 max_requests_jitter = 100
+# Load the application once in the master (see foi_tracker/wsgi.py): workers fork from it
+# with every module imported, so a new or recycled worker's first page is not slow.
+preload_app = os.environ.get("FOI_WEB_PRELOAD", "1") != "0"
 # Heartbeat files in memory, not on a disk that may stall under load.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 # Requests bigger than the upload limit are refused by Django; these only bound the headers.

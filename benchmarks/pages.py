@@ -147,27 +147,30 @@ def session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def load_test(*, workers: int = 4, clients: int = 20, seconds: float = 15.0) -> LoadResult:
-    """List pages per second through gunicorn on loopback, with `clients` concurrent users."""
+def load_test(
+    *, workers: int = 4, clients: int = 20, seconds: float = 15.0, warmup: float = 3.0
+) -> LoadResult:
+    """List pages per second through gunicorn on loopback, with `clients` concurrent users.
+
+    gunicorn runs with the project's gunicorn.conf.py, as in production; the clients make
+    requests for `warmup` seconds before the count starts.
+    """
     port = free_port()
     cookie = session_cookie(bench_user())
-    server = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "foi_tracker.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        env={**os.environ, "DEBUG": "0"},
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+        env={
+            **os.environ,
+            "DEBUG": "0",
+            "WEB_CONCURRENCY": str(workers),
+            "FOI_BIND": f"127.0.0.1:{port}",
+            "FOI_ACCESS_LOG": "/dev/null",
+        },
+        stdout=subprocess.DEVNULL,
     )
     try:
         wait_for_port(port)
+        hammer(port, cookie, clients=clients, seconds=warmup)
         return hammer(port, cookie, clients=clients, seconds=seconds)
     finally:
         server.send_signal(signal.SIGTERM)

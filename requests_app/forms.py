@@ -108,12 +108,9 @@ class BodySelect(QuickSelect):
         search = {"data-body-search": "true", "data-search-url": reverse_lazy("body_search")}
         super().__init__({**search, **(attrs or {})})
 
-    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        option = super().create_option(name, value, *args, **kwargs)
+    def option_attributes(self, value: Any) -> dict[str, Any]:
         body = getattr(value, "instance", None)
-        if body is not None:
-            option["attrs"]["data-default-regime"] = body.default_regime
-        return option
+        return {"data-default-regime": body.default_regime} if body is not None else {}
 
 
 class BodyChoiceField(forms.ModelChoiceField):
