@@ -1,4 +1,16 @@
-"""`make bench`: create the benchmark database if needed, load it, run the benchmarks."""
+"""`make bench`: create the benchmark databases if needed, load them, run every benchmark.
+
+Each benchmark writes its section of docs/benchmarks.md (and docs/benchmarks.json where it
+records figures). BENCH_ONLY=pages,search runs a subset.
+
+- pages: dashboard, lists, detail, body and campaign pages, and gunicorn under load, on
+  the `seed_bench` archive of N requests in DATABASE_URL.
+- sweep: the alert sweep over N open requests (its own rows, removed afterwards), in a
+  database of its own (`<name>_sweep`).
+- search: search and its bare SQL over N requests' text, in `<name>_search`.
+- insights: a campaign of 10,000 requests, in a test database it creates and drops.
+- reports: the case summary and a 500-page bundle, in a test database it creates and drops.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+STEPS = ("pages", "sweep", "search", "insights", "reports")
 
 
 def ensure_database(url: str) -> None:
@@ -28,31 +41,43 @@ def ensure_database(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def manage(*args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)  # noqa: S603
+def sibling(url: str, suffix: str) -> str:
+    """The URL of a database named after this one: foi_bench → foi_bench_search."""
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        return url
+    return parts._replace(path=f"{parts.path}_{suffix}").geturl()
+
+
+def run(url: str, *argv: str) -> None:
+    ensure_database(url)
+    env = {**os.environ, "DATABASE_URL": url}
+    migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v0"]
+    subprocess.run(migrate, cwd=ROOT, env=env, check=True)  # noqa: S603 - our own commands
+    subprocess.run([sys.executable, *argv], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=10_000)
     options = parser.parse_args()
-    ensure_database(os.environ["DATABASE_URL"])
-    manage("migrate", "--noinput", "-v0")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foi_tracker.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from requests_app.models import FoiRequest
-
-    missing = options.requests - FoiRequest.objects.count()
-    if missing > 0:
-        manage("seed_bench", "--requests", str(missing))
-    from benchmarks.pages import load_test, page_measurements
-
-    for measurement in page_measurements(runs=20):
-        print(measurement.row())
-    print(load_test())
+    url = os.environ["DATABASE_URL"]
+    only = [step for step in os.environ.get("BENCH_ONLY", ",".join(STEPS)).split(",") if step]
+    unknown = set(only) - set(STEPS)
+    if unknown:
+        parser.error(f"BENCH_ONLY names unknown steps: {', '.join(sorted(unknown))}")
+    count = str(options.requests)
+    if "pages" in only:
+        run(url, "scripts/seed_to.py", count)
+        run(url, "-m", "benchmarks.pages")
+    if "sweep" in only:
+        run(sibling(url, "sweep"), "benchmarks/alerts_sweep.py", "--requests", count)
+    if "search" in only:
+        run(sibling(url, "search"), "-m", "benchmarks.search", "--requests", count)
+    if "insights" in only:
+        run(url, "-m", "benchmarks.insights")
+    if "reports" in only:
+        run(url, "-m", "benchmarks.reports")
     return 0
 
 
