@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from requests_app.models import PublicBody
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+ANYTHING_IN_BRACES = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 PLACEHOLDERS: dict[str, str] = {
     "body_name": "the body's name",
     "body_short_name": "the body's short name (its name when it has none)",
@@ -64,7 +65,7 @@ def values_for(body: PublicBody, reference: str = REFERENCE_TO_COME) -> LetterVa
 
 def unknown_placeholders(text: str) -> list[str]:
     """Names in `{{ … }}` that are not ours, in the order written, each once."""
-    names = (match[1] for match in PLACEHOLDER.finditer(text))
+    names = (match[1].strip() for match in ANYTHING_IN_BRACES.finditer(text))
     return list(dict.fromkeys(name for name in names if name not in PLACEHOLDERS))
 
 

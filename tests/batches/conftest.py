@@ -70,7 +70,7 @@ def editor(campaign: models.Campaign) -> User:
 
 @pytest.fixture
 def icb_tag(db: None) -> models.Tag:
-    return TagFactory(name="Integrated Care Board", slug="icb")
+    return TagFactory(name="Batch test group", slug="batch-test-group")
 
 
 @pytest.fixture
