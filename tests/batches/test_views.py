@@ -341,3 +341,14 @@ def test_answer_fields_are_added_and_deleted(
     field = answered_batch.fields.get()
     alice_client.post(url, {"action": "delete", "field": field.pk})
     assert not answered_batch.fields.exists()
+
+
+def test_the_grid_escapes_what_comes_from_the_database(
+    user: User, alice_client: Client, monday: dt.date
+) -> None:
+    sly = PublicBodyFactory(name='<script>alert("x")</script> Trust', foi_email="")
+    batch = make_batch(owner=user, bodies=[sly])
+    response = alice_client.get(batch.get_absolute_url())
+    assert '<script>alert("x")</script>' not in response.text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Trust" in response.text
+    assert "No FOI email address: record as sent by post or web form" in response.text
