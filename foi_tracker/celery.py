@@ -21,6 +21,7 @@ TASK_PACKAGES = [
     "requests_app.search",
     "requests_app.reports",
     "requests_app.fixity",
+    "requests_app.batches",
 ]
 app.autodiscover_tasks(lambda: TASK_PACKAGES)
 
@@ -40,6 +41,8 @@ app.conf.beat_schedule = {
     "alerts-digests": {"task": "alerts.send_digests", "schedule": crontab(minute=15)},
     "mail-poll-mailbox": {"task": "mail.poll_mailbox", "schedule": 120.0},
     "mail-queue-stranded-letters": {"task": "mail.queue_stranded_letters", "schedule": 600.0},
+    # Batches sending from the app queue their next letters, a throttle's worth a minute.
+    "batches-send-letters": {"task": "batches.send_letters", "schedule": 60.0},
     "search-saved-searches": {
         "task": "search.match_saved_searches",
         "schedule": crontab(minute=30),

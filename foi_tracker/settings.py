@@ -214,6 +214,8 @@ FOI_MAIL_MAX_MESSAGE_BYTES = env.int("FOI_MAIL_MAX_MESSAGE_BYTES", default=50 * 
 FOI_MAIL_MAX_ATTACHMENTS = env.int("FOI_MAIL_MAX_ATTACHMENTS", default=100)
 FOI_MAIL_MAX_NESTING_DEPTH = env.int("FOI_MAIL_MAX_NESTING_DEPTH", default=8)
 FOI_MAIL_SEND_MAX_ATTEMPTS = env.int("FOI_MAIL_SEND_MAX_ATTEMPTS", default=5)
+# A batch asking more bodies than this is refused: split it into smaller batches.
+FOI_BATCH_MAX_BODIES = env.int("FOI_BATCH_MAX_BODIES", default=500)
 # Inbound webhook (django-anymail): Mailgun signs its posts; a WEBHOOK_SECRET adds basic auth.
 ANYMAIL: dict[str, str] = {
     "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),

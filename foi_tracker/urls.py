@@ -75,6 +75,7 @@ urlpatterns = [
     path("", include("requests_app.insights.urls")),
     path("", include("requests_app.api.urls")),
     path("", include("requests_app.dataio.urls")),
+    path("", include("requests_app.batches.urls")),
     path("", include("requests_app.sharing.urls")),
     path("", include("requests_app.security.urls")),
     path("", include("requests_app.health")),

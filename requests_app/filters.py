@@ -12,7 +12,15 @@ from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest
 from django.utils import timezone
 
-from requests_app.models import Campaign, FoiRequest, Nation, PublicBody, Status, Tag
+from requests_app.models import (
+    Campaign,
+    Exemption,
+    FoiRequest,
+    Nation,
+    PublicBody,
+    Status,
+    Tag,
+)
 from requests_app.models.bodies import PublicBodyQuerySet, regime_choices
 from requests_app.models.requests import FoiRequestQuerySet
 from requests_app.widgets import QuickSelect, QuickSelectMultiple
@@ -133,3 +141,33 @@ class PublicBodyFilter(django_filters.FilterSet):
 
     def filter_name(self, queryset: PublicBodyQuerySet, name: str, value: str) -> Any:
         return queryset.matching(value) if value.strip() else queryset
+
+
+class BatchMemberFilter(django_filters.FilterSet):
+    """The batch page's filters over its members."""
+
+    body = django_filters.CharFilter(label="Body name contains", method="filter_body")
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    exemption = django_filters.ModelChoiceFilter(
+        label="Cites exemption", field_name="exemptions", queryset=Exemption.objects.all()
+    )
+
+    class Meta:
+        model = FoiRequest
+        fields: list[str] = []
+
+    def filter_body(self, queryset: QuerySet[FoiRequest], name: str, value: str) -> Any:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(public_body__name__icontains=value) | Q(public_body__short_name__icontains=value)
+        )
+
+    def filter_overdue(self, queryset: FoiRequestQuerySet, name: str, value: bool) -> Any:
+        return queryset.overdue(timezone.localdate()) if value else queryset

@@ -107,3 +107,37 @@ def make_attachment(
         sha256=sha256,
         file=name,
     )
+
+
+class BatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Batch
+
+    title = factory.Sequence(lambda n: f"Talking therapies waiting lists {n}")
+    text = (
+        "{{ salutation }},\n\nHow many people waited over 18 weeks?\n\nOur ref {{ our_reference }}."
+    )
+    owner = factory.SubFactory(UserFactory)
+
+
+class AnswerFieldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.AnswerField
+
+    batch = factory.SubFactory(BatchFactory)
+    name = factory.Sequence(lambda n: f"Field {n}")
+    kind = models.AnswerKind.NUMBER
+    order = factory.Sequence(lambda n: n)
+
+
+def make_batch(*, owner: object, bodies: list[models.PublicBody], **fields: object) -> models.Batch:
+    """A batch created the way the app creates one: a draft member per body."""
+    from requests_app.batches.services import create_batch
+
+    return create_batch(
+        title=str(fields.pop("title", "Talking therapies waiting lists")),
+        text=str(fields.pop("text", BatchFactory.text)),
+        owner=owner,  # type: ignore[arg-type]
+        bodies=bodies,
+        **fields,  # type: ignore[arg-type]
+    )

@@ -3,6 +3,15 @@ from __future__ import annotations
 from requests_app.models.accounts import AlertDelivery, Profile
 from requests_app.models.alerts import Alert, AlertStatus
 from requests_app.models.audit import AuditEntry, FixityReport
+from requests_app.models.batches import (
+    Answer,
+    AnswerField,
+    AnswerKind,
+    Batch,
+    MemberAction,
+    MemberActionKind,
+    SendMode,
+)
 from requests_app.models.bodies import Nation, PublicBody, Tag
 from requests_app.models.campaigns import Campaign, Membership, Role
 from requests_app.models.correspondence import (
@@ -33,8 +42,12 @@ __all__ = [
     "Alert",
     "AlertDelivery",
     "AlertStatus",
+    "Answer",
+    "AnswerField",
+    "AnswerKind",
     "Attachment",
     "AuditEntry",
+    "Batch",
     "Campaign",
     "Channel",
     "Direction",
@@ -46,6 +59,8 @@ __all__ = [
     "FoiRequest",
     "GeneratedReport",
     "MailboxState",
+    "MemberAction",
+    "MemberActionKind",
     "Membership",
     "Message",
     "MessageKind",
@@ -61,6 +76,7 @@ __all__ = [
     "RequestEvent",
     "Role",
     "SavedSearch",
+    "SendMode",
     "SendStatus",
     "ShareLink",
     "Status",

@@ -16,6 +16,7 @@ class ReportKind(models.TextChoices):
     CASE_SUMMARY = "case_summary", "Case summary"
     BUNDLE = "bundle", "Complaint bundle"
     CAMPAIGN_REPORT = "campaign_report", "Campaign report"
+    BATCH_REPORT = "batch_report", "Batch report"
 
 
 class ReportStatus(models.TextChoices):
@@ -38,6 +39,13 @@ class GeneratedReport(models.Model):
     )
     campaign = models.ForeignKey(
         Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="generated_reports",
+    )
+    batch = models.ForeignKey(
+        "requests_app.Batch",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -68,10 +76,11 @@ class GeneratedReport(models.Model):
         indexes = [
             models.Index(fields=["foi_request", "kind", "source_fingerprint"]),
             models.Index(fields=["campaign", "kind", "source_fingerprint"]),
+            models.Index(fields=["batch", "kind", "source_fingerprint"]),
         ]
 
     def __str__(self) -> str:
-        subject = self.foi_request or self.campaign
+        subject = self.foi_request or self.campaign or self.batch
         return f"{self.get_kind_display()} of {subject} ({self.get_status_display()})"
 
     @property

@@ -168,6 +168,21 @@ class ReferenceCounter(models.Model):
             number = cls.objects.values_list("last_number", flat=True).get(year=year)
         return f"FOI-{year}-{number:04d}"
 
+    @classmethod
+    def next_references(cls, year: int, count: int) -> list[str]:
+        """`count` consecutive references in one step, as race-free as `next_reference`."""
+        if count < 1:
+            return []
+        with transaction.atomic():
+            if not cls.objects.filter(year=year).update(last_number=F("last_number") + count):
+                try:
+                    with transaction.atomic():
+                        cls.objects.create(year=year, last_number=count)
+                except IntegrityError:
+                    cls.objects.filter(year=year).update(last_number=F("last_number") + count)
+            last = cls.objects.values_list("last_number", flat=True).get(year=year)
+        return [f"FOI-{year}-{number:04d}" for number in range(last - count + 1, last + 1)]
+
 
 def campaign_ids_of(user: User, roles: Iterable[str] | None = None) -> list[int]:
     """The campaigns a user belongs to, read once so the request filter is a plain IN list.
@@ -237,6 +252,14 @@ class FoiRequest(models.Model):
         max_length=10, choices=Visibility.choices, default=Visibility.CAMPAIGN
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="requests")
+    # The batch this request was sent in, one question to many bodies (models/batches.py).
+    batch = models.ForeignKey(
+        "requests_app.Batch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
 
     # Stored deadlines, recomputed whenever a clock event is recorded.
     due_on = models.DateField(null=True, blank=True)

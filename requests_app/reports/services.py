@@ -24,7 +24,10 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from requests_app.models import (
+    Answer,
+    AnswerField,
     Attachment,
+    Batch,
     Campaign,
     FoiRequest,
     GeneratedReport,
@@ -104,6 +107,26 @@ def campaign_fingerprint(campaign: Campaign, user: User, today: dt.date) -> str:
     return _digest([FORMAT_VERSION, today, campaign.pk, campaign.name, list(rows)])
 
 
+def batch_fingerprint(batch: Batch, user: User, today: dt.date) -> str:
+    """The members the reader sees as they are now, the fields and every answer."""
+    members = FoiRequest.objects.visible_to(user).filter(batch=batch)
+    rows = members.order_by("id").values_list("id", "updated_at")
+    fields = AnswerField.objects.filter(batch=batch).order_by("id")
+    answers = Answer.objects.filter(field__batch=batch, request__in=members.values("pk"))
+    return _digest(
+        [
+            FORMAT_VERSION,
+            today,
+            batch.pk,
+            batch.title,
+            batch.sent_on,
+            list(rows),
+            list(fields.values_list("id", "name", "kind", "order")),
+            list(answers.order_by("id").values_list("id", "value_text", "entered_at")),
+        ]
+    )
+
+
 # --- starting and reusing builds ------------------------------------------------------
 
 
@@ -137,6 +160,22 @@ def start_campaign_report(*, campaign: Campaign, user: User, today: dt.date) -> 
         today,
         kind=ReportKind.CAMPAIGN_REPORT,
         campaign=campaign,
+        requested_by=user,
+        source_fingerprint=fingerprint,
+    )
+
+
+def start_batch_report(*, batch: Batch, user: User, today: dt.date) -> GeneratedReport:
+    """Like a campaign report, a batch report shows what its reader may see: one each."""
+    fingerprint = batch_fingerprint(batch, user, today)
+    existing = GeneratedReport.objects.filter(
+        kind=ReportKind.BATCH_REPORT, batch=batch, requested_by=user, source_fingerprint=fingerprint
+    )
+    return _reuse_or_queue(
+        existing,
+        today,
+        kind=ReportKind.BATCH_REPORT,
+        batch=batch,
         requested_by=user,
         source_fingerprint=fingerprint,
     )
@@ -205,10 +244,22 @@ def _write_case_summary(
     return write_case_summary(foi_request=report.foi_request, today=today, output=output)
 
 
+def _write_batch_report(
+    report: GeneratedReport, today: dt.date, output: IO[bytes], progress: Callable[[int], None]
+) -> int:
+    from requests_app.batches.report import write_batch_report
+
+    assert report.batch is not None and report.requested_by is not None
+    return write_batch_report(
+        batch=report.batch, user=report.requested_by, today=today, output=output
+    )
+
+
 WRITERS: dict[str, Writer] = {
     ReportKind.BUNDLE: _write_bundle,
     ReportKind.CAMPAIGN_REPORT: _write_campaign_report,
     ReportKind.CASE_SUMMARY: _write_case_summary,
+    ReportKind.BATCH_REPORT: _write_batch_report,
 }
 
 
@@ -234,7 +285,7 @@ def build_report(*, report_id: int, today: dt.date) -> GeneratedReport | None:
     if claimed != 1:
         return None
     report = GeneratedReport.objects.select_related(
-        "foi_request__public_body", "campaign", "requested_by"
+        "foi_request__public_body", "campaign", "batch", "requested_by"
     ).get(pk=report_id)
     try:
         _build_and_store(report, today)

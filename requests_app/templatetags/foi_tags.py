@@ -77,6 +77,7 @@ NAV_SECTIONS = {
     "attachment": "requests",
     "body": "bodies",
     "campaign": "campaigns",
+    "batch": "batches",
     "dashboard": "dashboard",
     "deadline": "calendar",
     "mail": "mail",

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from requests_app.models import Campaign, FoiRequest, Role
+from requests_app.models import Batch, Campaign, FoiRequest, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -53,3 +53,16 @@ def owned_campaign(request: HttpRequest, slug: str) -> Campaign:
     if campaign.role_of(request.user) != Role.OWNER:
         raise PermissionDenied("Only the campaign's owners manage its members.")
     return campaign
+
+
+def visible_batch_or_404(request: HttpRequest, pk: int) -> Batch:
+    batches = Batch.objects.visible_to(request.user).select_related("campaign", "owner")
+    return get_object_or_404(batches, pk=pk)
+
+
+def editable_batch(request: HttpRequest, pk: int) -> Batch:
+    """404 for people who cannot see the batch, 403 for those who may only look."""
+    batch = visible_batch_or_404(request, pk)
+    if batch.owner_id != request.user.pk and not batch.can_edit(request.user):
+        raise PermissionDenied("You may look at this batch but not change it.")
+    return batch

@@ -28,6 +28,7 @@ from tests.factories import (
     MessageFactory,
     PublicBodyFactory,
     UserFactory,
+    make_batch,
 )
 from tests.trust.services import PrivateRedis, start_private_redis
 
@@ -158,6 +159,8 @@ class Objects:
     saved_search: models.SavedSearch
     share_link: models.ShareLink
     import_token: str
+    batch: models.Batch
+    batch_report: models.GeneratedReport
 
     @property
     def reference(self) -> str:
@@ -185,6 +188,11 @@ def objects(world: World) -> Objects:
         send_status=models.SendStatus.FAILED,
         subject="Our chaser",
     )
+    batch = make_batch(
+        owner=owner,
+        bodies=[PublicBodyFactory(name="NHS Batch Example Trust", slug="nhs-batch-example")],
+        campaign=world.campaign,
+    )
     import_token = "tok3n"
     save_file(f"dataio-uploads/{owner.pk}/{import_token}.csv", b"Title,Public body\nA,B\n")
     return Objects(
@@ -199,6 +207,10 @@ def objects(world: World) -> Objects:
         saved_search=models.SavedSearch.objects.create(user=owner, name="Waits", query="waiting"),
         share_link=models.ShareLink.objects.create(request=world.foi_request, created_by=owner),
         import_token=import_token,
+        batch=batch,
+        batch_report=done_report(
+            kind=models.ReportKind.BATCH_REPORT, batch=batch, requested_by=owner
+        ),
     )
 
 

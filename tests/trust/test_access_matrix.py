@@ -152,6 +152,25 @@ def share_token(o: Objects) -> dict[str, Any]:
     return {"token": o.share_link.token}
 
 
+def batch_pk(o: Objects) -> dict[str, Any]:
+    return {"pk": o.batch.pk}
+
+
+def batch_member(o: Objects) -> dict[str, Any]:
+    return {"pk": o.batch.pk, "reference": o.batch.members.get().reference}
+
+
+def batch_export(o: Objects) -> dict[str, Any]:
+    return {"pk": o.batch.pk, "fmt": "csv"}
+
+
+def batch_report(o: Objects) -> dict[str, Any]:
+    return {"pk": o.batch.pk, "report_pk": o.batch_report.pk}
+
+
+# Editors and owners pass the permission check and the empty form is then refused (400).
+EDITORS_FORM = "login 404 403 400 400"
+
 ROWS: list[Row] = [
     # accounts
     Row("login", ANYONE, ANYONE),
@@ -256,6 +275,19 @@ ROWS: list[Row] = [
     Row("bodies_import", "login 403 403 403 403", "login 403 403 403 403"),
     Row("request_export_xlsx", SIGNED_IN, SIGNED_IN),
     Row("request_export_zip", MEMBERS, MEMBERS, ref()),
+    # batches
+    Row("batch_list", SIGNED_IN, SIGNED_IN_405),
+    Row("batch_create", SIGNED_IN, "login 400 400 400 400"),
+    Row("batch_detail", MEMBERS, SIGNED_IN_405, batch_pk),
+    Row("batch_send", EDITORS, EDITORS_FORM, batch_pk),
+    Row("batch_action", SIGNED_IN_405, EDITORS, batch_pk, {"action": "chaser", "scope": "all"}),
+    Row("batch_fields", EDITORS, EDITORS_FORM, batch_pk),
+    Row("batch_answers", MEMBERS, SIGNED_IN_405, batch_pk),
+    Row("batch_answers_export", MEMBERS, SIGNED_IN_405, batch_export),
+    Row("batch_answer", EDITORS, EDITORS, batch_member),
+    Row("batch_report", MEMBERS, MEMBERS, batch_pk),
+    Row("batch_report_download", OWN_ONLY, SIGNED_IN_405, batch_report),
+    Row("batch_report_progress", OWN_ONLY, SIGNED_IN_405, batch_report),
     # trust: share links, audit trail, second factor, health
     Row("request_share", EDITORS, EDITORS, ref()),
     Row("shared_request", ANYONE, NOBODY_405, share_token),

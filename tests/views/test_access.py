@@ -12,7 +12,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.html import escape
 
 from requests_app import models
-from tests.factories import MembershipFactory, MessageFactory, UserFactory, make_attachment
+from tests.factories import (
+    MembershipFactory,
+    MessageFactory,
+    PublicBodyFactory,
+    UserFactory,
+    make_attachment,
+    make_batch,
+)
 
 # URL kwargs that name an object; a pattern with one of these must be in the tables below.
 OBJECT_KWARGS = {"reference", "pk", "slug", "kind", "filename"}
@@ -63,6 +70,8 @@ class AliceObjects:
     bundle: models.GeneratedReport
     campaign_report: models.GeneratedReport
     saved_search: models.SavedSearch
+    batch: models.Batch
+    batch_report: models.GeneratedReport
 
 
 # How to point each object URL at one of alice's objects.
@@ -108,6 +117,17 @@ OUTSIDER_404: dict[str, Callable[[AliceObjects], dict[str, Any]]] = {
     "campaign_insights_csv": lambda o: {"slug": o.campaign.slug, "table": "figures"},
     "campaign_league": lambda o: {"slug": o.campaign.slug},
     "campaign_league_csv": lambda o: {"slug": o.campaign.slug},
+    # Batches: one question to many bodies.
+    "batch_detail": lambda o: {"pk": o.batch.pk},
+    "batch_send": lambda o: {"pk": o.batch.pk},
+    "batch_action": lambda o: {"pk": o.batch.pk},
+    "batch_fields": lambda o: {"pk": o.batch.pk},
+    "batch_answers": lambda o: {"pk": o.batch.pk},
+    "batch_answers_export": lambda o: {"pk": o.batch.pk, "fmt": "csv"},
+    "batch_answer": lambda o: {"pk": o.batch.pk, "reference": o.batch.members.get().reference},
+    "batch_report": lambda o: {"pk": o.batch.pk},
+    "batch_report_download": lambda o: {"pk": o.batch.pk, "report_pk": o.batch_report.pk},
+    "batch_report_progress": lambda o: {"pk": o.batch.pk, "report_pk": o.batch_report.pk},
 }
 # Public bodies are public: anyone sees the body, but only the requests they may see.
 PUBLIC_OBJECTS = {"body_detail", "body_insights", "body_insights_csv"}
@@ -133,6 +153,15 @@ def alice_objects(campaign_request: models.FoiRequest, campaign: models.Campaign
     saved = models.SavedSearch.objects.create(
         user=campaign_request.owner, name="Mine", query="therapy"
     )
+    batch = make_batch(
+        owner=campaign_request.owner, bodies=[PublicBodyFactory()], campaign=campaign
+    )
+    batch_report = models.GeneratedReport.objects.create(
+        kind=models.ReportKind.BATCH_REPORT,
+        batch=batch,
+        requested_by=campaign_request.owner,
+        source_fingerprint="x",
+    )
     return AliceObjects(
         campaign_request,
         make_attachment(message),
@@ -143,6 +172,8 @@ def alice_objects(campaign_request: models.FoiRequest, campaign: models.Campaign
         bundle,
         report,
         saved,
+        batch,
+        batch_report,
     )
 
 

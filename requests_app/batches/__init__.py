@@ -1,0 +1,1 @@
+"""Batch requests: one question to many bodies, tracked as a set, answers side by side."""
