@@ -59,7 +59,11 @@ def test_values_are_normalised_for_their_kind(
 ) -> None:
     value = normalise(kind, typed)
     assert value.text == text
-    found = {AnswerKind.NUMBER: value.number, AnswerKind.DATE: value.date}.get(kind, value.boolean)
+    typed_values: dict[str, object] = {
+        AnswerKind.NUMBER: value.number,
+        AnswerKind.DATE: value.date,
+    }
+    found = typed_values.get(kind, value.boolean)
     assert found == typed_value
 
 

@@ -190,7 +190,7 @@ def objects(world: World) -> Objects:
     )
     batch = make_batch(
         owner=owner,
-        bodies=[PublicBodyFactory(name="NHS Batch Example Trust", slug="nhs-batch-example")],
+        bodies=[PublicBodyFactory.create(name="NHS Batch Example Trust", slug="nhs-batch-example")],
         campaign=world.campaign,
     )
     import_token = "tok3n"

@@ -154,7 +154,7 @@ def alice_objects(campaign_request: models.FoiRequest, campaign: models.Campaign
         user=campaign_request.owner, name="Mine", query="therapy"
     )
     batch = make_batch(
-        owner=campaign_request.owner, bodies=[PublicBodyFactory()], campaign=campaign
+        owner=campaign_request.owner, bodies=[PublicBodyFactory.create()], campaign=campaign
     )
     batch_report = models.GeneratedReport.objects.create(
         kind=models.ReportKind.BATCH_REPORT,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0006_trust_sharing_audit'),
+        ('requests_app', '0007_batches'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
