@@ -29,9 +29,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     visible = FoiRequest.objects.visible_to(request.user).with_list_relations()
     open_requests = visible.waiting().by_next_deadline()
     due_soon = visible.due_between(today, today + dt.timedelta(days=DUE_SOON_DAYS))
-    # Both counts in one pass over the waiting requests.
+    # Both counts in one pass over the waiting requests, counting columns the visibility
+    # index holds so that PostgreSQL answers from the index alone.
     counts = visible.waiting().aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(next_due_on__lt=today))
+        open=Count("status"), overdue=Count("status", filter=Q(next_due_on__lt=today))
     )
     context = {
         "today": today,
