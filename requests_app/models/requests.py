@@ -196,6 +196,11 @@ def campaign_ids_of(user: User, roles: Iterable[str] | None = None) -> list[int]
     return list(memberships.values_list("campaign_id", flat=True))
 
 
+def overdue_on(today: dt.date) -> Q:
+    """Still waiting, and the deadline in force is past: overdue is derived, never stored."""
+    return Q(status__in=WAITING_STATUSES, next_due_on__lt=today)
+
+
 class FoiRequestQuerySet(models.QuerySet["FoiRequest"]):
     def visible_to(self, user: User | AnonymousUser) -> FoiRequestQuerySet:
         if not user.is_authenticated:
@@ -214,7 +219,7 @@ class FoiRequestQuerySet(models.QuerySet["FoiRequest"]):
         return self.filter(status__in=WAITING_STATUSES)
 
     def overdue(self, today: dt.date) -> FoiRequestQuerySet:
-        return self.waiting().filter(next_due_on__lt=today)
+        return self.filter(overdue_on(today))
 
     def due_between(self, first: dt.date, last: dt.date) -> FoiRequestQuerySet:
         return self.waiting().filter(next_due_on__gte=first, next_due_on__lte=last)

@@ -44,7 +44,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from requests_app.deadlines.calendars import Calendar, ExtraNonWorkingDay
 from requests_app.models import EventKind, FoiRequest, NonWorkingDay, RequestEvent, Status
 from requests_app.models.law import Exemption
-from requests_app.models.requests import deadline_calendar
+from requests_app.models.requests import deadline_calendar, overdue_on
 
 
 class ReviewOutcome(models.TextChoices):
@@ -355,11 +355,10 @@ def _outcome_is(outcome: str) -> Q:
 
 
 def _request_expressions(today: date) -> dict[str, Count]:
-    overdue_now = FoiRequest.objects.overdue(today).values("pk")
     return {
         "sent": Count("pk", filter=Q(sent_on__isnull=False) | Q(received_on__isnull=False)),
         "extensions_claimed": Count("pk", filter=Q(extended_due_on__isnull=False)),
-        "overdue": Count("pk", filter=Q(pk__in=overdue_now)),
+        "overdue": Count("pk", filter=overdue_on(today)),
         "past_due": Count("pk", filter=Q(due_on__lt=today)),
         "past_extended_date": Count("pk", filter=Q(extended_date__lt=today)),
     }
