@@ -9,6 +9,7 @@ records figures). BENCH_ONLY=pages,search runs a subset.
   database of its own (`<name>_sweep`).
 - search: search and its bare SQL over N requests' text, in `<name>_search`.
 - insights: a campaign of 10,000 requests, in a test database it creates and drops.
+- batches: the page of a batch of 500 members, in a test database it creates and drops.
 - reports: the case summary and a 500-page bundle, in a test database it creates and drops.
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("pages", "sweep", "search", "insights", "reports")
+STEPS = ("pages", "sweep", "search", "insights", "batches", "reports")
 
 
 def ensure_database(url: str) -> None:
@@ -76,6 +77,8 @@ def main() -> int:
         run(sibling(url, "search"), "-m", "benchmarks.search", "--requests", count)
     if "insights" in only:
         run(url, "-m", "benchmarks.insights")
+    if "batches" in only:
+        run(url, "-m", "benchmarks.batches")
     if "reports" in only:
         run(url, "-m", "benchmarks.reports")
     return 0

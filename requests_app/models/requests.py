@@ -291,8 +291,13 @@ class FoiRequest(models.Model):
             models.Index(fields=["public_body", "status"]),
             models.Index(fields=["sent_on"]),
             # The lists' default order (next deadline first, PostgreSQL puts nulls last on
-            # an ascending index): a page is read off the index, not sorted from every row.
-            models.Index(fields=["next_due_on", "-id"], name="request_by_next_deadline"),
+            # an ascending index): a page is read off the index, not sorted from every row,
+            # and with the visibility columns in it a deep page's keys are found in the
+            # index alone (KeysFirstPaginator).
+            models.Index(
+                fields=["next_due_on", "-id", "owner", "campaign", "visibility"],
+                name="request_by_next_deadline",
+            ),
             # Everything `visible_to` and the dashboard's counts test, in a narrow index:
             # counting tens of thousands of visible requests reads it alone, not the table
             # with every request's text.
