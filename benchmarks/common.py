@@ -93,6 +93,24 @@ def write_section(title: str, body: str) -> None:
     REPORT.write_text(text)
 
 
+def merge_subsection(section: str, intro: str, heading: str, body: str) -> str:
+    """The text of `## section` with this database's `### heading` part replaced and the
+    other parts kept, under `intro`."""
+    text = REPORT.read_text() if REPORT.exists() else ""
+    current = ""
+    if f"\n## {section}\n" in "\n" + text:
+        start = ("\n" + text).index(f"\n## {section}\n")
+        end = text.find("\n## ", start + 1)
+        current = text[start + len(f"## {section}\n") : end if end != -1 else None]
+    subsections = {
+        "### " + part.split("\n", 1)[0]: "### " + part.strip()
+        for part in current.split("\n### ")[1:]
+    }
+    subsections[heading] = body
+    parts = "\n\n".join(subsections[key] for key in sorted(subsections))
+    return intro.strip() + "\n\n" + parts + "\n"
+
+
 def record_json(key: str, measurements: list[Measurement], **context: object) -> None:
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     data[key] = {"context": context, "measurements": [asdict(m) for m in measurements]}

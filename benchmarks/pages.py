@@ -19,6 +19,7 @@ from functools import partial
 from benchmarks.common import (
     Measurement,
     machine_description,
+    merge_subsection,
     record_json,
     setup_django,
     summarise,
@@ -290,14 +291,20 @@ def hammer(port: int, cookie: str, *, clients: int, seconds: float) -> LoadResul
     return LoadResult(counts["ok"] / elapsed, counts["ok"], counts["errors"], elapsed)
 
 
-def report(measurements: list[Measurement], load: LoadResult, requests: int) -> str:
+def report(measurements: list[Measurement], load: LoadResult, requests: int) -> tuple[str, str]:
+    """This database's subsection of the Pages section: its heading and its text."""
     load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     rows = "\n".join(measurement.row() for measurement in measurements)
     verdict = "met" if load.pages_per_second >= 150 and load.errors == 0 else "missed"
-    return f"""`python -m benchmarks.pages` (run by `make bench`) on {machine_description()},
-{database_description()}, an archive of {requests:,} requests from `seed_bench`. Server time
-through Django's test client, median and 95th percentile of the runs after 3 warm-up
-runs; measured {dt.date.today():%d %B %Y}, load average {load_average} when it ended.
+    heading = f"### {database_description()}, {requests:,} requests"
+    return (
+        heading,
+        f"""{heading}
+
+`python -m benchmarks.pages` (run by `make bench`) on {machine_description()}, an archive
+of {requests:,} requests from `seed_bench`. Server time through Django's test client,
+median and 95th percentile of the runs after 3 warm-up runs; measured
+{dt.date.today():%d %B %Y}, load average {load_average} when it ended.
 
 | page | median ms | p95 ms | queries | target | |
 |---|---|---|---|---|---|
@@ -307,8 +314,8 @@ Under load: gunicorn with `gunicorn.conf.py` (4 workers, the app preloaded), 20 
 clients on loopback fetching the campaigner's request list for {load.seconds:.0f} s after a
 warm-up: **{load.pages_per_second:.1f} list pages per second**, {load.errors} errors
 (target ≥ 150 pages per second: {verdict}).
-
-{NOTES}"""
+""",
+    )
 
 
 def database_description() -> str:
@@ -332,10 +339,10 @@ def main(argv: list[str] | None = None) -> None:
 
     measurements = page_measurements(runs=options.runs)
     load = load_test(seconds=options.load_seconds)
-    text = report(measurements, load, FoiRequest.objects.count())
+    heading, text = report(measurements, load, FoiRequest.objects.count())
     print(text)
     if not options.no_write:
-        write_section("Pages", text)
+        write_section("Pages", merge_subsection("Pages", NOTES, heading, text))
         record_json("pages", measurements, load=asdict(load), date=dt.date.today())
 
 

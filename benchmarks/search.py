@@ -29,6 +29,7 @@ from typing import Any
 from benchmarks.common import (
     REPORT,
     machine_description,
+    merge_subsection,
     percentile,
     setup_django,
     time_it,
@@ -445,24 +446,7 @@ def report(vendor: str, version: str, total: int, counts: dict[str, int], rows: 
         "|---|---|---|---|---|---|---|---|",
         *(row.cells() for row in rows),
     ]
-    write_section("Search", merge_subsection(heading, "\n".join(lines)))
-
-
-def merge_subsection(heading: str, body: str) -> str:
-    """The Search section with this database's subsection replaced, the others kept."""
-    text = REPORT.read_text() if REPORT.exists() else ""
-    current = ""
-    if "\n## Search\n" in "\n" + text:
-        start = ("\n" + text).index("\n## Search\n")
-        end = text.find("\n## ", start + 1)
-        current = text[start + len("## Search\n") : end if end != -1 else None]
-    subsections = {
-        "### " + part.split("\n", 1)[0]: "### " + part.strip()
-        for part in current.split("\n### ")[1:]
-    }
-    subsections[heading] = body
-    intro = INTRO.strip()
-    return intro + "\n\n" + "\n\n".join(subsections[key] for key in sorted(subsections)) + "\n"
+    write_section("Search", merge_subsection("Search", INTRO, heading, "\n".join(lines)))
 
 
 INTRO = f"""
