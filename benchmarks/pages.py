@@ -343,7 +343,7 @@ def main(argv: list[str] | None = None) -> None:
     print(text)
     if not options.no_write:
         write_section("Pages", merge_subsection("Pages", NOTES, heading, text))
-        record_json("pages", measurements, load=asdict(load), date=dt.date.today())
+        record_json(f"pages, {heading[4:]}", measurements, load=asdict(load), date=dt.date.today())
 
 
 if __name__ == "__main__":
