@@ -19,6 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from requests_app.audit import changes_between, record_audit, snapshot
+from requests_app.batches.export import AnswerRow
 from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.deadlines.clock import STAGES
 from requests_app.deadlines.regimes import REGIMES
@@ -30,7 +31,9 @@ from requests_app.forms import (
     event_form_class,
 )
 from requests_app.models import (
+    AnswerField,
     Attachment,
+    Batch,
     Campaign,
     Channel,
     Direction,
@@ -119,6 +122,57 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
         model = Campaign
         fields = ["slug", "name", "description", "role", "request_count", "created_at"]
         read_only_fields = fields
+
+
+# --- batches -----------------------------------------------------------------------------
+
+
+class BatchSerializer(serializers.ModelSerializer[Batch]):
+    campaign: serializers.SlugRelatedField[Campaign] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    owner: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    member_count = serializers.IntegerField(
+        read_only=True, help_text="Members of the batch you may see."
+    )
+
+    class Meta:
+        model = Batch
+        fields = [
+            "id", "title", "text", "campaign", "owner", "regime", "send_mode", "sent_on",
+            "member_count", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class AnswerFieldSerializer(serializers.ModelSerializer[AnswerField]):
+    class Meta:
+        model = AnswerField
+        fields = ["name", "kind"]
+        read_only_fields = fields
+
+
+class AnswerRowSerializer(serializers.Serializer[AnswerRow]):
+    """One member's answers: each field's value, and the message it was taken from."""
+
+    reference = serializers.CharField(source="member.reference")
+    body = serializers.CharField(source="member.public_body.name")
+    status = serializers.CharField(source="member.status")
+    values = serializers.SerializerMethodField()
+    sources = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_values(self, row: AnswerRow) -> dict[str, Any]:
+        return {
+            answer.field.name: (answer.value if answer.value is not None else answer.value_text)
+            for answer in row.answers.values()
+        }
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_sources(self, row: AnswerRow) -> dict[str, int | None]:
+        return {answer.field.name: answer.source_id for answer in row.answers.values()}
 
 
 # --- requests ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ router.register("api/v1/messages", viewsets.MessageViewSet, basename="api-messag
 router.register("api/v1/attachments", viewsets.AttachmentViewSet, basename="api-attachment")
 router.register("api/v1/bodies", viewsets.PublicBodyViewSet, basename="api-body")
 router.register("api/v1/campaigns", viewsets.CampaignViewSet, basename="api-campaign")
+router.register("api/v1/batches", viewsets.BatchViewSet, basename="api-batch")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(

@@ -8,9 +8,15 @@ from typing import Any
 
 import django_filters
 from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer
@@ -20,7 +26,10 @@ from rest_framework.views import APIView
 
 from requests_app.api.permissions import RequestEditorOrReadOnly
 from requests_app.api.serializers import (
+    AnswerFieldSerializer,
+    AnswerRowSerializer,
     AttachmentSerializer,
+    BatchSerializer,
     CampaignSerializer,
     DeadlineQuerySerializer,
     DeadlineSerializer,
@@ -34,10 +43,12 @@ from requests_app.api.serializers import (
     SearchQuerySerializer,
     SearchResultsSerializer,
 )
+from requests_app.batches.export import answers_table
 from requests_app.deadlines.clock import due_for_stage
 from requests_app.filters import FoiRequestFilter, PublicBodyFilter, sort_requests
 from requests_app.models import (
     Attachment,
+    Batch,
     Campaign,
     Direction,
     FoiRequest,
@@ -246,6 +257,41 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet[Campaign]):
             role=Subquery(role[:1]), request_count=Count("requests", distinct=True)
         )
         return campaigns.order_by("name")
+
+
+class BatchViewSet(viewsets.ReadOnlyModelViewSet[Batch]):
+    """The batches you may see, and each one's answers table: the data set a campaign
+    publishes, each value with the id of the message it was taken from."""
+
+    serializer_class = BatchSerializer
+    filterset_class = None
+
+    def get_queryset(self) -> QuerySet[Batch]:
+        user = self.request.user
+        members = FoiRequest.objects.visible_to(user).filter(batch=OuterRef("pk"))
+        count = members.order_by().values("batch").annotate(n=Count("pk")).values("n")
+        batches = Batch.objects.visible_to(user).select_related("campaign", "owner")
+        return batches.annotate(member_count=Coalesce(Subquery(count), 0)).order_by("-created_at")
+
+    @extend_schema(
+        responses=inline_serializer(
+            "AnswersTable",
+            {
+                "fields": AnswerFieldSerializer(many=True),
+                "rows": AnswerRowSerializer(many=True),
+            },
+        )
+    )
+    @action(detail=True, methods=["get"])
+    def answers(self, request: Request, pk: str | None = None) -> Response:
+        batch = self.get_object()
+        table = answers_table(batch, FoiRequest.objects.visible_to(request.user))
+        return Response(
+            {
+                "fields": AnswerFieldSerializer(table.fields, many=True).data,
+                "rows": AnswerRowSerializer(table.rows, many=True).data,  # type: ignore[arg-type]
+            }
+        )
 
 
 class DeadlineView(APIView):

@@ -267,6 +267,9 @@ ROWS: list[Row] = [
     Row("api-body-detail", API_SIGNED_IN, API_405, body_slug()),
     Row("api-campaign-list", API_SIGNED_IN, API_405),
     Row("api-campaign-detail", API_MEMBERS, API_405, campaign_slug()),
+    Row("api-batch-list", API_SIGNED_IN, API_405),
+    Row("api-batch-detail", API_MEMBERS, API_405, batch_pk),
+    Row("api-batch-answers", API_MEMBERS, API_405, batch_pk),
     # data import and export
     Row("spreadsheet_import", SIGNED_IN, SIGNED_IN),
     Row("spreadsheet_template", SIGNED_IN, SIGNED_IN),
