@@ -58,12 +58,11 @@ from requests_app.models import (
     NonWorkingDay,
     PublicBody,
     ReportKind,
-    ReportStatus,
 )
 from requests_app.reports import services as report_services
 from requests_app.reports.charts import exemptions_cited_svg, response_time_histogram_svg
 from requests_app.reports.statistics import insights
-from requests_app.reports.views import pdf_response, progress_payload
+from requests_app.reports.views import finished_pdf, progress_payload, report_choices
 from requests_app.views.access import editable_batch, signed_in_user, visible_batch_or_404
 
 
@@ -440,10 +439,7 @@ def batch_report(request: HttpRequest, pk: int) -> HttpResponse:
     fingerprint = report_services.batch_fingerprint(batch, user, today)
     context = {
         "batch": batch,
-        "report": report_services.current_report(reports, fingerprint),
-        "previous": reports.filter(status=ReportStatus.DONE)
-        .exclude(source_fingerprint=fingerprint)
-        .first(),
+        **report_choices(reports, fingerprint),
     }
     return render(request, "requests_app/batches/report.html", context)
 
@@ -456,10 +452,7 @@ def _batch_report(request: HttpRequest, pk: int, report_pk: int) -> GeneratedRep
 @login_required
 @require_GET
 def batch_report_download(request: HttpRequest, pk: int, report_pk: int) -> FileResponse:
-    report = _batch_report(request, pk, report_pk)
-    if report.status != ReportStatus.DONE:
-        raise Http404("This report is not ready.")
-    return pdf_response(report, f"batch-{pk}-report.pdf")
+    return finished_pdf(_batch_report(request, pk, report_pk), f"batch-{pk}-report.pdf")
 
 
 @login_required

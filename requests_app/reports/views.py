@@ -8,6 +8,8 @@ member who asked for it, because it shows only the requests that member may see.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -43,6 +45,24 @@ def pdf_response(report: GeneratedReport, filename: str) -> FileResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def finished_pdf(report: GeneratedReport, filename: str) -> FileResponse:
+    """The built document as a download; 404 while it is still being built or failed."""
+    if report.status != ReportStatus.DONE:
+        raise Http404("This document is not ready.")
+    return pdf_response(report, filename)
+
+
+def report_choices(reports: QuerySet[GeneratedReport], fingerprint: str) -> dict[str, Any]:
+    """The report of what the source is now (if one was asked for), and the last one built
+    from an earlier state, for a page that offers to build or download it."""
+    return {
+        "report": services.current_report(reports, fingerprint),
+        "previous": reports.filter(status=ReportStatus.DONE)
+        .exclude(source_fingerprint=fingerprint)
+        .first(),
+    }
 
 
 # --- case summary ---------------------------------------------------------------------
@@ -88,10 +108,7 @@ def request_bundle(request: HttpRequest, reference: str) -> HttpResponse:
     fingerprint = services.request_fingerprint(foi_request, today)
     context = {
         "foi_request": foi_request,
-        "report": services.current_report(reports, fingerprint),
-        "previous": reports.filter(status=ReportStatus.DONE)
-        .exclude(source_fingerprint=fingerprint)
-        .first(),
+        **report_choices(reports, fingerprint),
     }
     return render(request, "requests_app/reports/bundle.html", context)
 
@@ -104,10 +121,7 @@ def _bundle_report(request: HttpRequest, reference: str, pk: int) -> GeneratedRe
 @login_required
 @require_GET
 def request_bundle_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
-    report = _bundle_report(request, reference, pk)
-    if report.status != ReportStatus.DONE:
-        raise Http404("This bundle is not ready.")
-    return pdf_response(report, f"{reference}-bundle.pdf")
+    return finished_pdf(_bundle_report(request, reference, pk), f"{reference}-bundle.pdf")
 
 
 @login_required
@@ -150,10 +164,7 @@ def campaign_report(request: HttpRequest, slug: str) -> HttpResponse:
     fingerprint = services.campaign_fingerprint(campaign, user, today)
     context = {
         "campaign": campaign,
-        "report": services.current_report(reports, fingerprint),
-        "previous": reports.filter(status=ReportStatus.DONE)
-        .exclude(source_fingerprint=fingerprint)
-        .first(),
+        **report_choices(reports, fingerprint),
     }
     return render(request, "requests_app/reports/campaign_report.html", context)
 
@@ -166,10 +177,7 @@ def _campaign_report(request: HttpRequest, slug: str, pk: int) -> GeneratedRepor
 @login_required
 @require_GET
 def campaign_report_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
-    report = _campaign_report(request, slug, pk)
-    if report.status != ReportStatus.DONE:
-        raise Http404("This report is not ready.")
-    return pdf_response(report, f"{slug}-campaign-report.pdf")
+    return finished_pdf(_campaign_report(request, slug, pk), f"{slug}-campaign-report.pdf")
 
 
 @login_required
