@@ -18,7 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from requests_app.audit import changes_between, record_audit, snapshot
+from requests_app.audit import snapshot
 from requests_app.batches.export import AnswerRow
 from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.deadlines.clock import STAGES
@@ -37,7 +37,6 @@ from requests_app.models import (
     Campaign,
     Channel,
     Direction,
-    EventKind,
     FoiRequest,
     Message,
     MessageKind,
@@ -51,7 +50,7 @@ from requests_app.models import (
 )
 from requests_app.models.bodies import regime_choices
 from requests_app.search.plan import FILE_TYPE_LABELS, KIND_LABELS, MAX_PER_PAGE, NEWEST, RELEVANCE
-from requests_app.views.requests import AUDITED_FIELDS
+from requests_app.views.requests import AUDITED_FIELDS, record_creation, record_edit
 
 EDITABLE_REQUEST_FIELDS = (
     "title",
@@ -286,16 +285,7 @@ class FoiRequestSerializer(serializers.ModelSerializer[FoiRequest]):
         with transaction.atomic():
             foi_request = FoiRequest.objects.create(owner=user, **validated_data)
             foi_request.tags.set(tags)
-            record_audit(
-                actor=user,
-                action="request.created",
-                obj=foi_request,
-                changes=changes_between({}, snapshot(foi_request, AUDITED_FIELDS)),
-                request=context_http_request(self),
-            )
-            foi_request.record_event(EventKind.CREATED, on=timezone.localdate(), actor=user)
-            if foi_request.sent_on:
-                foi_request.mark_sent(on=foi_request.sent_on, actor=user)
+            record_creation(foi_request, user, http_request=context_http_request(self))
         return foi_request
 
     def update(self, instance: FoiRequest, validated_data: dict[str, Any]) -> FoiRequest:
@@ -309,24 +299,13 @@ class FoiRequestSerializer(serializers.ModelSerializer[FoiRequest]):
             instance.save()
             if tags is not None:
                 instance.tags.set(tags)
-            audited = changes_between(before, snapshot(instance, AUDITED_FIELDS))
-            if audited:
-                record_audit(
-                    actor=user,
-                    action="request.edited",
-                    obj=instance,
-                    changes=audited,
-                    request=context_http_request(self),
-                )
-            if changed:
-                instance.record_event(
-                    EventKind.EDITED,
-                    on=timezone.localdate(),
-                    actor=user,
-                    details={"fields": changed},
-                )
-            if instance.status == Status.DRAFT and instance.sent_on:
-                instance.mark_sent(on=instance.sent_on, actor=user)
+            record_edit(
+                instance,
+                user,
+                before=before,
+                changed=changed,
+                http_request=context_http_request(self),
+            )
         return instance
 
 

@@ -190,17 +190,25 @@ def create_request(
         foi_request.owner = user
         foi_request.save()
         form.save_m2m()
-        record_audit(
-            actor=user,
-            action="request.created",
-            obj=foi_request,
-            changes=changes_between({}, snapshot(foi_request, AUDITED_FIELDS)),
-            request=http_request,
-        )
-        foi_request.record_event(EventKind.CREATED, on=timezone.localdate(), actor=user)
-        if foi_request.sent_on:
-            foi_request.mark_sent(on=foi_request.sent_on, actor=user)
+        record_creation(foi_request, user, http_request=http_request)
     return foi_request
+
+
+def record_creation(
+    foi_request: FoiRequest, user: User, *, http_request: HttpRequest | None = None
+) -> None:
+    """After a new request is saved, web or API: the audit entry, its first event, and
+    its clock started when it was already sent."""
+    record_audit(
+        actor=user,
+        action="request.created",
+        obj=foi_request,
+        changes=changes_between({}, snapshot(foi_request, AUDITED_FIELDS)),
+        request=http_request,
+    )
+    foi_request.record_event(EventKind.CREATED, on=timezone.localdate(), actor=user)
+    if foi_request.sent_on:
+        foi_request.mark_sent(on=foi_request.sent_on, actor=user)
 
 
 @login_required
@@ -231,21 +239,35 @@ def save_edit(
     changed = form.changed_data
     with transaction.atomic():
         foi_request: FoiRequest = form.save()
-        audited = changes_between(before, snapshot(foi_request, AUDITED_FIELDS)) if before else {}
-        if audited:
-            record_audit(
-                actor=user,
-                action="request.edited",
-                obj=foi_request,
-                changes=audited,
-                request=http_request,
-            )
-        if changed:
-            foi_request.record_event(
-                EventKind.EDITED,
-                on=timezone.localdate(),
-                actor=user,
-                details={"fields": changed},
-            )
-        if foi_request.status == Status.DRAFT and foi_request.sent_on:
-            foi_request.mark_sent(on=foi_request.sent_on, actor=user)
+        record_edit(foi_request, user, before=before, changed=changed, http_request=http_request)
+
+
+def record_edit(
+    foi_request: FoiRequest,
+    user: User,
+    *,
+    before: dict[str, Any] | None,
+    changed: list[str],
+    http_request: HttpRequest | None = None,
+) -> None:
+    """After an edit is saved, web or API: the audit entry of what it changed (from the
+    `before` snapshot), the history event naming the fields, and a draft given a sent
+    date sent."""
+    audited = changes_between(before, snapshot(foi_request, AUDITED_FIELDS)) if before else {}
+    if audited:
+        record_audit(
+            actor=user,
+            action="request.edited",
+            obj=foi_request,
+            changes=audited,
+            request=http_request,
+        )
+    if changed:
+        foi_request.record_event(
+            EventKind.EDITED,
+            on=timezone.localdate(),
+            actor=user,
+            details={"fields": changed},
+        )
+    if foi_request.status == Status.DRAFT and foi_request.sent_on:
+        foi_request.mark_sent(on=foi_request.sent_on, actor=user)
