@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 import django_filters
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -58,9 +57,7 @@ from requests_app.models import (
     NonWorkingDay,
     PublicBody,
 )
-from requests_app.views.attachments import CONTENT_TYPE, content_disposition
-
-logger = logging.getLogger(__name__)
+from requests_app.views.attachments import attachment_response
 
 
 class RequestViewSet(
@@ -219,19 +216,7 @@ class AttachmentViewSet(viewsets.ReadOnlyModelViewSet[Attachment]):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], renderer_classes=[DownloadRenderer])
     def download(self, request: Request, pk: str) -> FileResponse:
-        attachment = self.get_object()
-        content_type = attachment.content_type
-        if not CONTENT_TYPE.match(content_type):
-            content_type = "application/octet-stream"
-        try:
-            stream = attachment.file.open("rb")
-        except OSError as error:
-            logger.error("Attachment %s: stored file %s is missing", pk, attachment.file.name)
-            raise Http404("The stored file is missing.") from error
-        response = FileResponse(stream, content_type=content_type)
-        response["Content-Disposition"] = content_disposition(attachment.filename)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return attachment_response(self.get_object())
 
 
 class PublicBodyViewSet(viewsets.ReadOnlyModelViewSet[PublicBody]):

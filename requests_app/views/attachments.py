@@ -35,13 +35,20 @@ def attachment_download(
         raise Http404("No such file.")
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The stored file as a download under its original name; 404 when it is missing."""
     content_type = attachment.content_type
     if not CONTENT_TYPE.match(content_type):
         content_type = "application/octet-stream"
     try:
         stream = attachment.file.open("rb")
     except OSError as error:
-        logger.error("Attachment %s: stored file %s is missing", pk, attachment.file.name)
+        logger.error(
+            "Attachment %s: stored file %s is missing", attachment.pk, attachment.file.name
+        )
         raise Http404("The stored file is missing.") from error
     response = FileResponse(stream, content_type=content_type)
     response["Content-Disposition"] = content_disposition(attachment.filename)
