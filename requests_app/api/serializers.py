@@ -27,6 +27,7 @@ from requests_app.forms import (
     RESULTING_STATUS_CHOICES,
     USER_EVENT_KINDS,
     EventForm,
+    FoiRequestForm,
     MessageForm,
     event_form_class,
 )
@@ -52,19 +53,8 @@ from requests_app.models.bodies import regime_choices
 from requests_app.search.plan import FILE_TYPE_LABELS, KIND_LABELS, MAX_PER_PAGE, NEWEST, RELEVANCE
 from requests_app.views.requests import AUDITED_FIELDS, record_creation, record_edit
 
-EDITABLE_REQUEST_FIELDS = (
-    "title",
-    "public_body",
-    "regime",
-    "campaign",
-    "their_reference",
-    "text",
-    "notes",
-    "sent_on",
-    "received_on",
-    "visibility",
-    "tags",
-)
+# What a person may change, as in the web form.
+EDITABLE_REQUEST_FIELDS = tuple(FoiRequestForm.Meta.fields)
 
 
 def form_errors(form: BaseForm) -> dict[str, list[str]]:

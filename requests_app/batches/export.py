@@ -17,7 +17,7 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from requests_app.dataio.export import XML_ILLEGAL, xlsx_cell
+from requests_app.dataio.export import xlsx_cell
 from requests_app.models import Answer, AnswerField, AnswerKind, Batch, FoiRequest
 from requests_app.views.exports import neutralise
 
@@ -131,6 +131,4 @@ def _cell(sheet: Any, cell_class: Any, value: Any) -> Any:
         cell = cell_class(sheet, value=value)
         cell.number_format = "General"
         return cell
-    if isinstance(value, str):
-        value = XML_ILLEGAL.sub("", value)
     return xlsx_cell(sheet, cell_class, value)

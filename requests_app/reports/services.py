@@ -148,37 +148,29 @@ def start_bundle(*, foi_request: FoiRequest, user: User, today: dt.date) -> Gene
 
 def start_campaign_report(*, campaign: Campaign, user: User, today: dt.date) -> GeneratedReport:
     """A campaign report shows what its reader may see, so each reader has their own."""
-    fingerprint = campaign_fingerprint(campaign, user, today)
-    existing = GeneratedReport.objects.filter(
-        kind=ReportKind.CAMPAIGN_REPORT,
-        campaign=campaign,
-        requested_by=user,
-        source_fingerprint=fingerprint,
-    )
-    return _reuse_or_queue(
-        existing,
+    return _reuse_or_queue_own(
         today,
         kind=ReportKind.CAMPAIGN_REPORT,
         campaign=campaign,
         requested_by=user,
-        source_fingerprint=fingerprint,
+        source_fingerprint=campaign_fingerprint(campaign, user, today),
     )
 
 
 def start_batch_report(*, batch: Batch, user: User, today: dt.date) -> GeneratedReport:
     """Like a campaign report, a batch report shows what its reader may see: one each."""
-    fingerprint = batch_fingerprint(batch, user, today)
-    existing = GeneratedReport.objects.filter(
-        kind=ReportKind.BATCH_REPORT, batch=batch, requested_by=user, source_fingerprint=fingerprint
-    )
-    return _reuse_or_queue(
-        existing,
+    return _reuse_or_queue_own(
         today,
         kind=ReportKind.BATCH_REPORT,
         batch=batch,
         requested_by=user,
-        source_fingerprint=fingerprint,
+        source_fingerprint=batch_fingerprint(batch, user, today),
     )
+
+
+def _reuse_or_queue_own(today: dt.date, **fields: Any) -> GeneratedReport:
+    """A report only its reader gets: reuse one made with exactly these fields."""
+    return _reuse_or_queue(GeneratedReport.objects.filter(**fields), today, **fields)
 
 
 def _reuse_or_queue(

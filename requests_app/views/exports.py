@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from requests_app.dataio.export import FORMULA_PREFIXES
 from requests_app.models import FoiRequest
 from requests_app.views.requests import (
     filtered_requests,
@@ -36,8 +37,6 @@ CSV_HEADER = [
     "owner",
     "tags",
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 500
 
 
