@@ -259,12 +259,6 @@ def _passed(
     return today > deadline
 
 
-def _extended_overdue(
-    deadline: dt.date, dates: RequestDates, today: dt.date, calendar: Calendar, days: int
-) -> bool:
-    return today > deadline and not dates.is_very_overdue(today)
-
-
 def _window_closing(
     deadline: dt.date, dates: RequestDates, today: dt.date, calendar: Calendar, days: int
 ) -> bool:
@@ -283,7 +277,7 @@ _WINDOWS: dict[str, Callable[[dt.date, RequestDates, dt.date, Calendar, int], bo
     Kind.DUE_TODAY: _due_today,
     Kind.OVERDUE: _overdue,
     Kind.VERY_OVERDUE: _very_overdue,
-    Kind.EXTENDED_OVERDUE: _extended_overdue,
+    Kind.EXTENDED_OVERDUE: _overdue,  # the same rule, for the extended date
     Kind.REVIEW_OVERDUE: _passed,
     Kind.REGULATOR_WINDOW_CLOSING: _window_closing,
     Kind.CLARIFICATION_OWED: _clarification_owed,
