@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Q
 
-from requests_app.models.requests import FoiRequest, Visibility, campaign_ids_of
+from requests_app.models.requests import FoiRequest, visible_to_q
 
 
 class Direction(models.TextChoices):
@@ -67,11 +67,7 @@ class MessageQuerySet(models.QuerySet["Message"]):
         """
         if not user.is_authenticated:
             return self.none()
-        shared = Q(
-            request__visibility=Visibility.CAMPAIGN,
-            request__campaign_id__in=campaign_ids_of(user),
-        )
-        return self.filter(Q(request__owner=user) | shared, request__isnull=False)
+        return self.filter(visible_to_q(user, through="request__"), request__isnull=False)
 
     def unmatched(self) -> MessageQuerySet:
         return self.filter(request__isnull=True)

@@ -196,6 +196,18 @@ def campaign_ids_of(user: User, roles: Iterable[str] | None = None) -> list[int]
     return list(memberships.values_list("campaign_id", flat=True))
 
 
+def visible_to_q(user: User, through: str = "") -> Q:
+    """Requests a signed-in user may see: their own, and those shared with a campaign of
+    theirs. `through` names the path from another model ("request__")."""
+    shared = Q(
+        **{
+            f"{through}visibility": Visibility.CAMPAIGN,
+            f"{through}campaign_id__in": campaign_ids_of(user),
+        }
+    )
+    return Q(**{f"{through}owner": user}) | shared
+
+
 def overdue_on(today: dt.date) -> Q:
     """Still waiting, and the deadline in force is past: overdue is derived, never stored."""
     return Q(status__in=WAITING_STATUSES, next_due_on__lt=today)
@@ -205,8 +217,7 @@ class FoiRequestQuerySet(models.QuerySet["FoiRequest"]):
     def visible_to(self, user: User | AnonymousUser) -> FoiRequestQuerySet:
         if not user.is_authenticated:
             return self.none()
-        shared = Q(visibility=Visibility.CAMPAIGN, campaign_id__in=campaign_ids_of(user))
-        return self.filter(Q(owner=user) | shared)
+        return self.filter(visible_to_q(user))
 
     def editable_by(self, user: User | AnonymousUser) -> FoiRequestQuerySet:
         if not user.is_authenticated:
