@@ -46,6 +46,9 @@ def test_create_a_batch_and_fill_two_answers(page: Page, live_server, tmp_path: 
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_text("2 requests recorded as sent")).to_be_visible()
     assert set(batch.members.values_list("status", flat=True)) == {Status.AWAITING_RESPONSE}
+    expect(page.locator(".batch-charts svg").first).to_be_visible()
+    # The charts fit their columns: nothing makes the page scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
     north = batch.members.get(public_body__short_name="NEICB")
     reply = Message.objects.create(
