@@ -48,7 +48,9 @@ def test_create_a_batch_and_fill_two_answers(page: Page, live_server, tmp_path: 
     assert set(batch.members.values_list("status", flat=True)) == {Status.AWAITING_RESPONSE}
     expect(page.locator(".batch-charts svg").first).to_be_visible()
     # The charts fit their columns: nothing makes the page scroll sideways.
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    viewport = page.viewport_size
+    assert viewport is not None
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
     north = batch.members.get(public_body__short_name="NEICB")
     reply = Message.objects.create(
