@@ -193,6 +193,8 @@ FOI_OCR_TIME_LIMIT = env.int("FOI_OCR_TIME_LIMIT", default=3600)
 FOI_OCR_LANGUAGES = env.str("FOI_OCR_LANGUAGES", default="eng")
 FOI_TESSERACT_COMMAND = env.str("FOI_TESSERACT_COMMAND", default="tesseract")
 FOI_SOFFICE_COMMAND = env.str("FOI_SOFFICE_COMMAND", default="soffice")
+# Where catdoc, xls2csv and catppt are (legacy Office files without LibreOffice); "": PATH.
+FOI_CATDOC_PATH = env.str("FOI_CATDOC_PATH", default="")
 
 # Full-text search: the stemming language (run search_reindex after changing it) and how
 # many matches of a very common word are ranked and counted.
@@ -216,7 +218,13 @@ FOI_MAIL_MAX_NESTING_DEPTH = env.int("FOI_MAIL_MAX_NESTING_DEPTH", default=8)
 FOI_MAIL_SEND_MAX_ATTEMPTS = env.int("FOI_MAIL_SEND_MAX_ATTEMPTS", default=5)
 # A batch asking more bodies than this is refused: split it into smaller batches.
 FOI_BATCH_MAX_BODIES = env.int("FOI_BATCH_MAX_BODIES", default=500)
-# Inbound webhook (django-anymail): Mailgun signs its posts; a WEBHOOK_SECRET adds basic auth.
+# Inbound webhooks (django-anymail), at mail/inbound/<service>/: Mailgun signs its posts
+# with MAILGUN_WEBHOOK_SIGNING_KEY; Postmark sends ANYMAIL_WEBHOOK_SECRET ("user:password")
+# as basic auth, which every service's post must then carry. A service whose secret is
+# unset takes no mail; `check --deploy` fails until each listed service has its secret.
+FOI_INBOUND_WEBHOOKS = env.list("FOI_INBOUND_WEBHOOKS", default=["mailgun", "postmark"])
+# Development only: take posts from a listed service whose secret is unset, unchecked.
+FOI_INBOUND_ALLOW_UNSIGNED = env.bool("FOI_INBOUND_ALLOW_UNSIGNED", default=False)
 ANYMAIL: dict[str, str] = {
     "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
 }

@@ -2,7 +2,8 @@
 
 Formats without pages become one page per sheet or slide, or sections of
 FOI_EXTRACTION_SECTION_CHARS characters for running text. Legacy .doc/.xls/.ppt are
-converted by LibreOffice when it is installed; without it they are kept with status
+converted by LibreOffice when it is installed, else read by catdoc's tools (catdoc,
+xls2csv, catppt: the Debian package catdoc); without either they are kept with status
 "unsupported" and a note saying what to install.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 
 import docx
 import openpyxl
+from django.conf import settings
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -52,10 +54,12 @@ MAX_CELL_REPEAT = 100
 ROWS_BETWEEN_CLOCK_CHECKS = 1000
 
 LEGACY_TARGETS = {"doc": "docx", "xls": "xlsx", "ppt": "pptx"}
-LIBREOFFICE_HINT = (
-    "Legacy Word, Excel and PowerPoint files need LibreOffice on the worker: install the "
-    "Debian packages libreoffice-writer-nogui, libreoffice-calc-nogui and "
-    "libreoffice-impress-nogui, then retry."
+# catdoc's readers; each writes UTF-8 text, with a form feed between sheets or slides.
+CATDOC_TOOLS = {"doc": "catdoc", "xls": "xls2csv", "ppt": "catppt"}
+LEGACY_HINT = (
+    "Legacy Word, Excel and PowerPoint files need catdoc or LibreOffice on the worker: "
+    "install the Debian package catdoc (or libreoffice-writer-nogui, libreoffice-calc-nogui "
+    "and libreoffice-impress-nogui), then retry."
 )
 
 
@@ -282,20 +286,60 @@ def extract_encrypted_ooxml(source: Source) -> Iterator[Event]:
 
 
 def legacy_extractor(kind: str) -> Extractor:
-    """An extractor that converts .doc/.xls/.ppt with LibreOffice, then reads the result."""
+    """.doc/.xls/.ppt: converted by LibreOffice and read as the modern format, else catdoc."""
     target = LEGACY_TARGETS[kind]
 
     def extract_legacy(source: Source) -> Iterator[Event]:
-        converted = convert_with_libreoffice(source, kind, target)
-        yield from MODERN_EXTRACTORS[target](replace(source, path=converted))
+        soffice = shutil.which(soffice_command())
+        if soffice is not None:
+            converted = convert_with_libreoffice(source, kind, target, soffice)
+            yield from MODERN_EXTRACTORS[target](replace(source, path=converted))
+        else:
+            yield from catdoc_pages(source, kind)
 
     return extract_legacy
 
 
-def convert_with_libreoffice(source: Source, kind: str, target: str) -> Path:
-    command = shutil.which(soffice_command())
+def catdoc_pages(source: Source, kind: str) -> Iterator[Event]:
+    """A Word document's text in sections; a workbook's sheets or a deck's slides as pages."""
+    text = read_with_catdoc(source, kind)
+    if kind == "doc":
+        yield from text_pages(text, source)
+        return
+    label = "Sheet" if kind == "xls" else "Slide"
+    parts = [part.strip("\n") for part in text.split("\f")]
+    parts = [part for part in parts if part.strip()] or [""]
+    yield PageCount(len(parts))
+    for number, part in enumerate(parts, start=1):
+        yield PageText(number, f"{label} {number}\n{part}".strip() if len(parts) > 1 else part)
+
+
+def catdoc_path() -> str | None:
+    """Where to look for catdoc, xls2csv and catppt; None: the PATH."""
+    return str(getattr(settings, "FOI_CATDOC_PATH", "") or "") or None
+
+
+def read_with_catdoc(source: Source, kind: str) -> str:
+    command = shutil.which(CATDOC_TOOLS[kind], path=catdoc_path())
     if command is None:
-        raise Unsupported(LIBREOFFICE_HINT)
+        raise Unsupported(LEGACY_HINT)
+    try:
+        result = subprocess.run(  # noqa: S603 - a fixed command, no shell
+            [command, "-d", "utf-8", str(source.path)],
+            capture_output=True,
+            timeout=max(source.seconds_left(), 1.0),
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise LimitReached(f"{CATDOC_TOOLS[kind]} did not finish within the time limit.") from error
+    if result.returncode != 0:
+        problem = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = problem[-1] if problem else f"exit status {result.returncode}"
+        raise Damaged(f"This .{kind} file could not be read: {reason}")
+    return result.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def convert_with_libreoffice(source: Source, kind: str, target: str, command: str) -> Path:
     folder = source.workdir / "libreoffice"
     folder.mkdir(exist_ok=True)
     original = folder / f"document.{kind}"  # LibreOffice picks its import filter by suffix

@@ -4,6 +4,10 @@
 its request (or in the unmatched inbox), stores every attachment once per content and
 notes the message in the request's history. Whatever goes wrong, the bytes are kept:
 a message that cannot be read or stored is quarantined with the reason, never dropped.
+
+Mail from outside (the webhook, a polled mailbox) that names a request only by its
+reference, from a sender not known for that request's body, is never filed silently: it
+waits in the unmatched inbox with the request suggested, for a member to confirm.
 """
 
 from __future__ import annotations
@@ -16,13 +20,13 @@ from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from requests_app.audit import record_audit
 from requests_app.extraction import schedule_extraction
-from requests_app.mail.matching import Match, MatchedBy, match_request
+from requests_app.mail.matching import GUESSABLE, Match, MatchedBy, known_sender, match_request
 from requests_app.mail.parsing import OLE_MAGIC, ParsedAttachment, ParsedMessage, parse_message
 from requests_app.mail.sanitise import sanitise_html
 from requests_app.mail.services import assign_message
@@ -33,6 +37,7 @@ from requests_app.models import (
     EventKind,
     FoiRequest,
     Message,
+    MessageSource,
     PublicBody,
     QuarantinedMail,
     SendStatus,
@@ -79,6 +84,8 @@ class ImportResult:
             return f"{prefix}already imported as message {self.message.pk} in {where}: {subject}"
         how = "chosen" if self.matched_by == MatchedBy.CHOSEN else f"by {self.matched_by}"
         where = f"{self.request.reference} ({how})" if self.request else "unmatched"
+        if self.message.suggested_request is not None:
+            where += f", waiting for a member to confirm {self.message.suggested_request.reference}"
         flags = f" [{len(self.problems)} problem(s)]" if self.problems else ""
         return f"{prefix}imported message {self.message.pk} → {where}: {subject}{flags}"
 
@@ -138,17 +145,20 @@ def _import(draft: _Draft, request: FoiRequest | None) -> ImportResult:
             _file_on_request(duplicate, request, actor=draft.imported_by)
         return ImportResult(ImportStatus.DUPLICATE, message=duplicate, label=draft.original_name)
     match = _match(draft, request)
-    message = _create_message(draft, match, raw_name, sha256)
+    suggestion: FoiRequest | None = None
+    if match is not None and _needs_confirmation(draft, match):
+        suggestion, match = match.request, None
+    message = _create_message(draft, match, raw_name, sha256, suggested_request=suggestion)
     attachments = _store_attachments(message, draft.parsed.attachments)
     if match is not None:
-        _log_on_request(message, match, len(attachments))
+        _note_filed(message, match, len(attachments))
     record_audit(
         actor=draft.imported_by,
         action="message.imported",
         obj=message,
         changes={"source": [None, draft.source], "matched_by": [None, _matched_by(match)]},
     )
-    _note_bounce(draft.parsed, message)
+    _note_bounce(draft, message)
     _after_attachments_stored([attachment.pk for attachment in attachments])
     return ImportResult(
         ImportStatus.IMPORTED,
@@ -164,15 +174,23 @@ def _matched_by(match: Match | None) -> str:
 
 
 def _find_duplicate(draft: _Draft, sha256: str) -> Message | None:
-    """The same Message-ID (or, without one, the same bytes) already among what they see."""
-    same = Q(raw_sha256=sha256)
-    if draft.parsed.message_id:
-        same |= Q(message_id=draft.parsed.message_id)
+    """The same bytes already among what they see; a shared Message-ID alone is not enough."""
+    found = _importers_scope(draft).filter(raw_sha256=sha256)
+    return found.select_related("request").order_by("pk").first()
+
+
+def _earlier_version(draft: _Draft) -> Message | None:
+    """Mail with the same Message-ID but other bytes: a resend with edits, a rule's forward."""
+    if not draft.parsed.message_id:
+        return None
+    same_id = _importers_scope(draft).filter(message_id=draft.parsed.message_id)
+    return same_id.exclude(raw_sha256="").order_by("-pk").first()
+
+
+def _importers_scope(draft: _Draft) -> QuerySet[Message]:
     if draft.imported_by is not None:
-        scope = Message.objects.visible_to(draft.imported_by)
-    else:
-        scope = Message.objects.all()
-    return scope.filter(same).select_related("request").order_by("pk").first()
+        return Message.objects.visible_to(draft.imported_by)
+    return Message.objects.all()
 
 
 def _match(draft: _Draft, request: FoiRequest | None) -> Match | None:
@@ -185,6 +203,16 @@ def _match(draft: _Draft, request: FoiRequest | None) -> Match | None:
     )
 
 
+def _needs_confirmation(draft: _Draft, match: Match) -> bool:
+    """Mail from outside, found only by a reference anyone can type, from an unknown sender.
+
+    A member's own upload is filed as matched: they chose to bring it in.
+    """
+    if draft.imported_by is not None or match.matched_by not in GUESSABLE:
+        return False
+    return not known_sender(match.request, draft.parsed.sender_address)
+
+
 def matching_candidates(user: User | None) -> QuerySet[FoiRequest]:
     """A person's upload may land only on requests they may change; the system's anywhere."""
     if user is None:
@@ -192,12 +220,21 @@ def matching_candidates(user: User | None) -> QuerySet[FoiRequest]:
     return FoiRequest.objects.editable_by(user)
 
 
-def _create_message(draft: _Draft, match: Match | None, raw_name: str, sha256: str) -> Message:
+def _create_message(
+    draft: _Draft,
+    match: Match | None,
+    raw_name: str,
+    sha256: str,
+    *,
+    suggested_request: FoiRequest | None,
+) -> Message:
     parsed = draft.parsed
     foi_request = match.request if match else None
     return Message.objects.create(
         request=foi_request,
-        direction=_direction(parsed, foi_request, draft.imported_by),
+        suggested_request=suggested_request,
+        earlier_version=_earlier_version(draft),
+        direction=_direction(parsed, foi_request or suggested_request, draft.imported_by),
         channel=Channel.EMAIL,
         sent_at=parsed.sent_at or timezone.now(),
         sender=parsed.sender,
@@ -246,7 +283,8 @@ def _store_attachments(
     return stored
 
 
-def _log_on_request(message: Message, match: Match, attachment_count: int) -> None:
+def _note_filed(message: Message, match: Match, attachment_count: int) -> None:
+    """The one place the importer records that it filed a message on the request it matched."""
     details: dict[str, object] = {
         "message": message.pk,
         "attachments": attachment_count,
@@ -266,21 +304,46 @@ def _file_on_request(message: Message, foi_request: FoiRequest, *, actor: User |
     assign_message(message=message, foi_request=foi_request, actor=actor)
 
 
-def _note_bounce(parsed: ParsedMessage, message: Message) -> None:
-    """A delivery failure (RFC 3464) marks the body's address and our letter as failed."""
-    if not parsed.bounced_recipients:
+def _note_bounce(draft: _Draft, message: Message) -> None:
+    """A delivery failure (RFC 3464) about a letter we sent marks that letter as failed.
+
+    A public body's address is shared by everyone, so it is marked as failing only by a
+    bounce that came through a mail channel of ours (not a person's upload) and answers a
+    letter the app sent to that very address.
+    """
+    bounced = draft.parsed.bounced_recipients
+    letters = _bounced_letters(draft)
+    if not bounced or not letters:
         return
-    wanted = Q()
-    for address in parsed.bounced_recipients:
-        wanted |= Q(foi_email__iexact=address)
-    PublicBody.objects.filter(wanted).update(email_failing=True)
-    ids = parsed.thread_ids()
-    if ids:
-        failed = ", ".join(parsed.bounced_recipients)
-        Message.objects.filter(message_id__in=ids, direction=Direction.OUTGOING).update(
-            send_status=SendStatus.FAILED,
-            send_error=f"Delivery to {failed} failed (bounce received {message.sent_at:%d %b %Y}).",
-        )
+    failed = ", ".join(bounced)
+    letters.update(
+        send_status=SendStatus.FAILED,
+        send_error=f"Delivery to {failed} failed (bounce received {message.sent_at:%d %b %Y}).",
+    )
+    if draft.imported_by is None:
+        _mark_addresses_failing(bounced, letters)
+
+
+def _bounced_letters(draft: _Draft) -> QuerySet[Message]:
+    """Our outgoing letters the bounce is about, on requests this channel may change."""
+    ids = draft.parsed.thread_ids()
+    if not ids:
+        return Message.objects.none()
+    letters = Message.objects.filter(message_id__in=ids, direction=Direction.OUTGOING)
+    return letters.filter(request__in=matching_candidates(draft.imported_by))
+
+
+def _mark_addresses_failing(bounced: list[str], letters: QuerySet[Message]) -> None:
+    failed = {address.lower() for address in bounced}
+    sent = letters.filter(source=MessageSource.SENT).select_related("request__public_body")
+    addressed: set[int] = set()
+    for letter in sent:
+        if letter.request is None:
+            continue
+        address = letter.request.public_body.foi_email.lower()
+        if address in failed and address in letter.recipients.lower():
+            addressed.add(letter.request.public_body_id)
+    PublicBody.objects.filter(pk__in=addressed).update(email_failing=True)
 
 
 def _after_attachments_stored(attachment_ids: list[int]) -> None:

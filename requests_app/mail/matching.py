@@ -13,16 +13,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from requests_app.mail.addresses import reference_in_addresses
 from requests_app.mail.parsing import ParsedMessage
-from requests_app.models import FoiRequest, Message, Status
+from requests_app.models import Direction, FoiRequest, Message, Status
 
 OUR_REFERENCE = re.compile(r"\bFOI[\s_-]?(20\d{2})[\s_/-]?(\d{1,6})\b", re.IGNORECASE)
 TOKEN_EDGES = "()[]{}<>,;:\"'“”‘’.!?"  # noqa: S105 - punctuation, not a password
 MAX_TOKENS = 60
 MAX_THREAD_IDS = 100
+MAX_PEOPLE_PER_ADDRESS = 5
 NOT_OPEN = (Status.DRAFT, Status.WITHDRAWN, Status.CLOSED)
 # Anyone can write from these; a body using one is recognised by its full address only.
 WEBMAIL_DOMAINS = frozenset(
@@ -42,6 +44,11 @@ class MatchedBy:
     SENDER_DOMAIN = "sender's domain"
     CHOSEN = "chosen on import"
     ASSIGNED = "assigned by hand"
+    CONFIRMED = "suggestion confirmed"
+
+
+# References are printed on letters and follow a pattern: anyone can write one.
+GUESSABLE = frozenset({MatchedBy.REFERENCE, MatchedBy.THEIR_REFERENCE})
 
 
 @dataclass(frozen=True)
@@ -180,3 +187,29 @@ def _open(candidates: QuerySet[FoiRequest]) -> QuerySet[FoiRequest]:
 
 def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text).upper()
+
+
+def known_sender(foi_request: FoiRequest, sender_address: str) -> bool:
+    """Whether mail from `sender_address` may be filed on `foi_request` on its reference alone.
+
+    Known are the body's own domain (its full address for a webmail one), a sender whose
+    mail is already filed on this request, and the people who may edit the request.
+    """
+    address = sender_address.strip().lower()
+    if "@" not in address:
+        return False
+    if _from_body_domain(foi_request.public_body.foi_email, address):
+        return True
+    filed = foi_request.messages.filter(direction=Direction.INCOMING)
+    if filed.filter(Q(sender__iexact=address) | Q(sender__iendswith=f"<{address}>")).exists():
+        return True
+    people = User.objects.filter(email__iexact=address, is_active=True)[:MAX_PEOPLE_PER_ADDRESS]
+    return any(foi_request.can_edit(person) for person in people)
+
+
+def _from_body_domain(foi_email: str, address: str) -> bool:
+    foi_email = foi_email.strip().lower()
+    domain = address.rpartition("@")[2]
+    if not foi_email or domain in WEBMAIL_DOMAINS:
+        return address == foi_email
+    return foi_email.rpartition("@")[2] == domain

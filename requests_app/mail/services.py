@@ -38,8 +38,18 @@ def unmatched_visible_to(user: User) -> QuerySet[Message]:
     return mine
 
 
+def held_for(user: User) -> QuerySet[Message]:
+    """Unmatched mail suggested for a request the user may edit: theirs to confirm."""
+    editable = FoiRequest.objects.editable_by(user).values("pk")
+    return Message.objects.unmatched().filter(suggested_request__in=editable)
+
+
 def assign_message(
-    *, message: Message, foi_request: FoiRequest, actor: User | None = None
+    *,
+    message: Message,
+    foi_request: FoiRequest,
+    actor: User | None = None,
+    matched_by: str = MatchedBy.ASSIGNED,
 ) -> list[Message]:
     """File an unmatched message, and the rest of its thread still waiting, on a request.
 
@@ -50,17 +60,28 @@ def assign_message(
         thread = [message, *_unmatched_thread(message)]
         for index, item in enumerate(thread):
             item.request = foi_request
-            item.save(update_fields=["request"])
+            item.suggested_request = None
+            item.save(update_fields=["request", "suggested_request"])
             foi_request.record_event(
                 EventKind.MESSAGE_LOGGED,
                 on=timezone.localtime(item.sent_at).date(),
                 actor=actor,
                 details={
                     "message": item.pk,
-                    "matched_by": MatchedBy.ASSIGNED if index == 0 else MatchedBy.THREAD,
+                    "matched_by": matched_by if index == 0 else MatchedBy.THREAD,
                 },
             )
     return thread
+
+
+def confirm_suggestion(*, message: Message, actor: User) -> list[Message]:
+    """A member's one click: file held mail on the request it was suggested for."""
+    foi_request = message.suggested_request
+    if foi_request is None or message.request_id is not None:
+        raise ValueError("Only unmatched mail with a suggested request can be confirmed.")
+    return assign_message(
+        message=message, foi_request=foi_request, actor=actor, matched_by=MatchedBy.CONFIRMED
+    )
 
 
 def _unmatched_thread(message: Message) -> list[Message]:

@@ -10,6 +10,11 @@ urlpatterns: list[URLPattern] = [
     path("mail/import/", views.mail_import, name="mail_import"),
     path("mail/unmatched/", views.unmatched_inbox, name="mail_unmatched"),
     path("mail/unmatched/<int:pk>/assign/", views.assign_unmatched, name="mail_assign"),
+    path(
+        "mail/unmatched/<int:pk>/confirm/",
+        views.confirm_suggested,
+        name="mail_confirm_suggested",
+    ),
     path("mail/messages/<int:pk>/", views.message_detail, name="mail_message"),
     path("mail/messages/<int:pk>/confirm/", views.confirm_message_kind, name="mail_confirm"),
     path("mail/messages/<int:pk>/raw/", views.message_raw, name="mail_raw"),

@@ -101,14 +101,18 @@ def _counts(results: list[ImportResult]) -> dict[str, int]:
 @login_required
 def unmatched_inbox(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    waiting = services.unmatched_visible_to(user).order_by("-sent_at", "-pk")
+    waiting = services.unmatched_visible_to(user).select_related("suggested_request")
+    waiting = waiting.order_by("-sent_at", "-pk")
     page = Paginator(waiting, UNMATCHED_PER_PAGE).get_page(request.GET.get("page"))
     quarantined = QuarantinedMail.objects.filter(resolved=False)
     if not user.is_staff:
         quarantined = quarantined.filter(imported_by=user)
     recent = FoiRequest.objects.editable_by(user).order_by("-created_at")
+    shown = [message.pk for message in page.object_list]
+    confirmable = services.held_for(user).filter(pk__in=shown).values_list("pk", flat=True)
     context = {
         "page": page,
+        "confirmable": set(confirmable),
         "quarantined": quarantined[:50],
         "recent_requests": recent.only("reference", "title")[:100],
         "assign_form": AssignForm(user=user),
@@ -132,6 +136,19 @@ def assign_unmatched(request: HttpRequest, pk: int) -> HttpResponse:
         f" and {len(thread) - 1} later message(s) of the same thread" if len(thread) > 1 else ""
     )
     flash.success(request, f"Filed “{message}”{others} on {foi_request.reference}.")
+    return redirect(foi_request)
+
+
+@login_required
+@require_POST
+def confirm_suggested(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click files held mail on its suggested request; only its editors see the button."""
+    user = signed_in_user(request)
+    message = get_object_or_404(services.held_for(user).select_related("suggested_request"), pk=pk)
+    foi_request = message.suggested_request
+    assert foi_request is not None
+    services.confirm_suggestion(message=message, actor=user)
+    flash.success(request, f"Filed “{message}” on {foi_request.reference}.")
     return redirect(foi_request)
 
 

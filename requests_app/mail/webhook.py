@@ -1,9 +1,10 @@
 """Inbound mail posted by a mail service, through django-anymail's inbound webhooks.
 
-Anymail checks the signature (Mailgun: HMAC-SHA256 of timestamp and token with the
-webhook signing key; Postmark: HTTP basic auth with ANYMAIL["WEBHOOK_SECRET"]). We then
-store the raw message before answering, so a crash later loses nothing, and import it in
-the background.
+Every post is authenticated: Anymail checks the signature (Mailgun: HMAC-SHA256 of
+timestamp and token with the webhook signing key; Postmark: HTTP basic auth with
+ANYMAIL["WEBHOOK_SECRET"]). A service whose secret is not set takes no mail at all (404),
+unless FOI_INBOUND_ALLOW_UNSIGNED is on for development. We then store the raw message
+before answering, so a crash later loses nothing, and import it in the background.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from anymail.signals import AnymailInboundEvent
 from anymail.webhooks.base import AnymailCoreWebhookView
 from anymail.webhooks.mailgun import MailgunInboundWebhookView
 from anymail.webhooks.postmark import PostmarkInboundWebhookView
+from django.conf import settings
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
 
 from requests_app.models import MessageSource
@@ -32,13 +34,42 @@ LOSSLESS_FORM_ENCODING = "iso-8859-1"
 class ImportingInbound(AnymailCoreWebhookView):
     """Validate as Anymail does, then store and queue each message instead of a signal."""
 
+    checks_signature = True  # False only for a service taken unsigned in development
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.content_type != "application/json":
-            request.encoding = LOSSLESS_FORM_ENCODING
-        self.run_validators(request)
+            read_form_losslessly(request)
+        if self.checks_signature:
+            self.run_validators(request)
         for event in self.parse_events(request):
             queue_inbound(event, esp_name=str(self.esp_name))
         return HttpResponse()
+
+
+def read_form_losslessly(request: HttpRequest) -> None:
+    """Form fields as Latin-1, so a raw message in "body-mime" comes back byte for byte.
+
+    Django reads a URL-encoded form only as UTF-8, so that one is decoded here. Mailgun's
+    parsed (non-MIME) fields are UTF-8: without "body-mime" they are read as such.
+    """
+    if request.content_type == "application/x-www-form-urlencoded":
+        _files = request.FILES  # Django's own reading; the fields are read again below
+        request.POST = QueryDict(request.body, encoding=LOSSLESS_FORM_ENCODING)
+    else:
+        request.encoding = LOSSLESS_FORM_ENCODING
+    if "body-mime" not in request.POST:
+        request.POST = _as_utf8(request.POST)  # type: ignore[assignment]
+
+
+def _as_utf8(form: QueryDict) -> QueryDict:
+    read = QueryDict(mutable=True)
+    for name, values in form.lists():
+        read.setlist(_utf8(name), [_utf8(value) for value in values])
+    return read
+
+
+def _utf8(text: str) -> str:
+    return text.encode(LOSSLESS_FORM_ENCODING, "replace").decode("utf-8", "replace")
 
 
 class MailgunInbound(ImportingInbound, MailgunInboundWebhookView):
@@ -53,6 +84,30 @@ INBOUND_VIEWS: dict[str, type[ImportingInbound]] = {
     "mailgun": MailgunInbound,
     "postmark": PostmarkInbound,
 }
+# The ANYMAIL setting that authenticates each service's posts, and the environment
+# variable it is read from.
+WEBHOOK_SECRETS: dict[str, tuple[str, str]] = {
+    "mailgun": ("MAILGUN_WEBHOOK_SIGNING_KEY", "MAILGUN_WEBHOOK_SIGNING_KEY"),
+    "postmark": ("WEBHOOK_SECRET", "ANYMAIL_WEBHOOK_SECRET"),
+}
+# What an unchecked view is built with, when development allows unsigned posts.
+UNSIGNED_VIEW_OPTIONS: dict[str, dict[str, Any]] = {
+    "mailgun": {"webhook_signing_key": "", "checks_signature": False},
+    "postmark": {"checks_signature": False},
+}
+
+
+def enabled_services() -> list[str]:
+    return [str(name).strip().lower() for name in settings.FOI_INBOUND_WEBHOOKS if name]
+
+
+def webhook_secret(esp: str) -> str:
+    anymail = getattr(settings, "ANYMAIL", {}) or {}
+    return str(anymail.get(WEBHOOK_SECRETS[esp][0]) or "")
+
+
+def allows_unsigned() -> bool:
+    return bool(getattr(settings, "FOI_INBOUND_ALLOW_UNSIGNED", False))
 
 
 def raw_message(event: AnymailInboundEvent) -> bytes:
@@ -89,11 +144,16 @@ def _import_now_or_later(name: str, label: str, recipients: list[str]) -> None:
 @csrf_exempt
 def inbound_webhook(request: HttpRequest, esp: str) -> HttpResponse:
     """`mail/inbound/<esp>/`: 404 for a service we do not take mail from, or one not set up."""
-    view_class = INBOUND_VIEWS.get(esp.lower())
-    if view_class is None:
+    esp = esp.lower()
+    view_class = INBOUND_VIEWS.get(esp)
+    if view_class is None or esp not in enabled_services():
         raise Http404("No inbound mail from that service.")
+    options: dict[str, Any] = {}
+    if not webhook_secret(esp):
+        if not allows_unsigned():
+            raise Http404(f"Inbound mail from {esp} is not set up: its secret is not set.")
+        options = UNSIGNED_VIEW_OPTIONS[esp]
     try:
-        view = view_class.as_view()
-        return view(request)
+        return view_class.as_view(**options)(request)
     except AnymailConfigurationError as error:
         raise Http404(f"Inbound mail from {esp} is not set up.") from error

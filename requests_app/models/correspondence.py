@@ -56,7 +56,10 @@ class MessageQuerySet(models.QuerySet["Message"]):
             return self.none()
         visible_requests = FoiRequest.objects.visible_to(user).values("pk")
         unmatched_own = Q(request__isnull=True, imported_by=user)
-        return self.filter(Q(request__in=visible_requests) | unmatched_own)
+        # Mail held for confirmation is shown to those who may file it on the suggested request.
+        editable = FoiRequest.objects.editable_by(user).values("pk")
+        held_for_them = Q(request__isnull=True, suggested_request__in=editable)
+        return self.filter(Q(request__in=visible_requests) | unmatched_own | held_for_them)
 
     def filed_visible_to(self, user: User | AnonymousUser) -> MessageQuerySet:
         """Messages filed on requests the user may see, tested row by row through the join.
@@ -105,6 +108,20 @@ class Message(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="imported_messages",
+    )
+    # Unmatched mail that names a request only by its (guessable) reference, from a sender
+    # not known for its body: a member confirms before it is filed there.
+    suggested_request = models.ForeignKey(
+        FoiRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggested_messages",
+    )
+    # An earlier message with the same Message-ID but other content (a resend with edits,
+    # a forward by a rule): both are kept, the later one points to the earlier.
+    earlier_version = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="later_versions"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

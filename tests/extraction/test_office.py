@@ -95,11 +95,14 @@ def test_an_office_file_that_is_a_zip_bomb_is_refused(attach: Attach) -> None:
 def test_a_legacy_word_file_without_libreoffice_is_unsupported_and_says_what_to_install(
     attach: Attach,
     settings: Settings,
+    tmp_path: Path,
 ) -> None:
     settings.FOI_SOFFICE_COMMAND = "/nonexistent/soffice"
+    settings.FOI_CATDOC_PATH = str(tmp_path)  # no catdoc either
     attachment = extracted(attach(files.compound_file({"WordDocument": b"\xec\xa5"}), "a.doc"))
     assert attachment.status == ExtractionStatus.UNSUPPORTED
     assert "libreoffice-writer-nogui" in attachment.status_detail
+    assert "Debian package catdoc" in attachment.status_detail
 
 
 def test_a_legacy_file_is_read_through_the_libreoffice_conversion(

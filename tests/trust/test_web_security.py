@@ -231,6 +231,9 @@ def test_check_deploy_is_clean_under_production_settings_and_needs_https(tmp_pat
         "ALLOWED_HOSTS": "foi.example.org",
         "FOI_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "FOI_INBOUND_SECRET": secrets.token_urlsafe(32),
+        "ANYMAIL_WEBHOOK_SECRET": f"postmark:{secrets.token_urlsafe(24)}",
+        "MAILGUN_WEBHOOK_SIGNING_KEY": secrets.token_hex(32),
     }
     with_https = manage(
         "check", "--deploy", "--fail-level", "WARNING", env={**production, "FOI_HTTPS": "1"}
