@@ -8,6 +8,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -178,12 +179,20 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_images": show_images,
         "can_edit": _can_edit(request, message),
         "problems": [line for line in message.import_problems.splitlines() if line.strip()],
+        "other_versions": _other_versions(request, message),
     }
     if context["can_edit"] and message.request and message.direction == Direction.INCOMING:
         context |= _suggestion_context(message)
     response = render(request, "requests_app/mail/message_detail.html", context)
     response["Content-Security-Policy"] = _content_policy(show_images)
     return response
+
+
+def _other_versions(request: HttpRequest, message: Message) -> list[Message]:
+    """Visible mail with the same Message-ID but other content, linked when imported."""
+    linked = Q(later_versions=message) | Q(earlier_version=message)
+    visible = Message.objects.visible_to(request.user).filter(linked)
+    return list(visible.only("pk", "subject", "sent_at").order_by("pk")[:20])
 
 
 def _suggestion_context(message: Message) -> dict[str, Any]:
