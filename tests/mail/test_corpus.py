@@ -1,8 +1,11 @@
 """Every message of the corpus imports as expected: filed, read, flagged and stored whole.
 
 The corpus (tests/mail/corpus/) is written the way public bodies' systems send mail:
-Exchange with winmail.dat, Gmail, a council's gateway with a disclaimer, old code pages,
-forwards in forwards, uuencode, S/MIME, truncated MIME, bounces and out-of-office replies.
+Exchange with winmail.dat (attachments, or the whole letter as HTML or RTF), Gmail, a
+council's gateway with a disclaimer, old code pages and ISO-2022-JP, forwards in forwards,
+uuencode, S/MIME, truncated MIME, bounces, Outlook and Exchange auto-replies, legacy Office
+files, resends sharing a Message-ID, and forged mail that names a request only by its
+reference.
 """
 
 from __future__ import annotations
@@ -39,6 +42,12 @@ class Expected:
     html_excludes: tuple[str, ...] = ()
     kind: str | None = None
     citations: tuple[str, ...] = ()
+    # Came through our own mailbox (nobody's upload): the rules for mail from outside apply.
+    system: bool = False
+    # Held in the unmatched inbox with this request suggested, for a member to confirm.
+    suggested: str | None = None
+    # The earlier message with the same Message-ID and other content (its corpus label).
+    earlier: str | None = None
 
 
 E42 = "FOI-2026-0042"
@@ -147,7 +156,8 @@ CORPUS_EXPECTATIONS: dict[str, Expected] = {
         E42, kind=models.MessageKind.EXTENSION_NOTICE, citations=("s.43",)
     ),
     "23_review_outcome.eml": Expected(E42, kind=models.MessageKind.REVIEW_OUTCOME),
-    "24_duplicate_of_02.eml": Expected(E42, status=ImportStatus.DUPLICATE),
+    # Same Message-ID as 02, other content (a colleague's rule forwarded it): both kept.
+    "24_duplicate_of_02.eml": Expected(E42, earlier="02_gmail_alternative.eml"),
     "25_no_message_id.eml": Expected(E42),
     "26_forward_of_forward.eml": Expected(
         E42,
@@ -180,22 +190,75 @@ CORPUS_EXPECTATIONS: dict[str, Expected] = {
     ),
     "40_client_export.mbox#2": Expected("FOI-2026-0044", matched_by=MatchedBy.THREAD),
     "40_client_export.mbox#3": Expected(None, matched_by=""),
+    "41_tnef_html_body.eml": Expected(
+        E42,
+        body=("The department spent £3.2m on management consultants in 2024-25.",),
+        html_excludes=("<script", "evil.example"),
+        attachments=("winmail.dat", "Consultancy spend 2024-25.pdf"),
+        nested={"Consultancy spend 2024-25.pdf": "winmail.dat"},
+    ),
+    "42_tnef_rtf_body.eml": Expected(
+        E42,
+        body=("exempt under section 35(1)(a)—policy formulation.", "Fee: £0."),
+        attachments=("winmail.dat",),
+    ),
+    "43_outlook_autoresponder.eml": Expected(E42, auto_reply=True, kind=models.MessageKind.OTHER),
+    "44_exchange_inbox_rule_reply.eml": Expected(E42, auto_reply=True),
+    "45_absence_notice_precedence.eml": Expected(E42, auto_reply=True),
+    "46_legacy_office_attachments.eml": Expected(
+        E42, attachments=("Board minutes.doc", "Spend.xls", "Briefing.ppt")
+    ),
+    "47_resend_same_message_id.eml": Expected(
+        E42,
+        body=("CORRECTED: I am writing to refuse part of your request.",),
+        earlier="20_refusal_exemptions.eml",
+    ),
+    "48_forged_reference_only.eml": Expected(
+        None, matched_by="", system=True, suggested="FOI-2026-0043"
+    ),
+    "49_reference_from_the_bodys_domain.eml": Expected(
+        "FOI-2026-0045", matched_by=MatchedBy.REFERENCE, system=True
+    ),
+    "50_bounce_for_no_letter_of_ours.eml": Expected(
+        None,
+        matched_by="",
+        system=True,
+        auto_reply=True,
+        attachments=("Follow-up: Spending on management consultants.eml",),
+    ),
+    "51_html_only_entities.eml": Expected(
+        E42, body=("We’ve found 12 records & released 9.", "£7,000")
+    ),
+    "52_iso_2022_jp.eml": Expected(E42, subject="開示請求への回答", body=("費用は4500円です。",)),
+    "53_calendar_invitation.eml": Expected(E42, attachments=("invite.ics",)),
+    "54_attachment_only_no_subject.eml": Expected(E42, subject="", attachments=("SCAN0001.pdf",)),
+    "55_nul_bytes_long_subject.eml": Expected(
+        E42,
+        subject="RE: " * 40 + "Spending on management consultants",
+        body=("The figure is £8,000.",),
+    ),
 }
 
 
 # Files that must be imported first for a message to be what it is.
-PREREQUISITES = {"24_duplicate_of_02.eml": ("02_gmail_alternative.eml",)}
+PREREQUISITES = {
+    "24_duplicate_of_02.eml": ("02_gmail_alternative.eml",),
+    "47_resend_same_message_id.eml": ("20_refusal_exemptions.eml",),
+}
 
 
 def import_paths(world: CorpusWorld, paths: list[Path]) -> dict[str, ImportResult]:
+    """Upload each file as alice, or take it from our own mailbox when it is marked so."""
     results: dict[str, ImportResult] = {}
     for path in paths:
+        expected = CORPUS_EXPECTATIONS.get(path.name)
+        system = expected is not None and expected.system
         with path.open("rb") as stream:
             for result in import_file(
                 stream=stream,
                 name=path.name,
-                source=models.MessageSource.UPLOAD,
-                imported_by=world.alice,
+                source=models.MessageSource.IMAP if system else models.MessageSource.UPLOAD,
+                imported_by=None if system else world.alice,
             ):
                 results[result.label] = result
     return results
@@ -210,10 +273,10 @@ def imported(world: CorpusWorld) -> dict[str, ImportResult]:
     return import_corpus(world)
 
 
-def test_the_corpus_has_at_least_25_messages_each_with_an_expectation(
+def test_the_corpus_has_at_least_40_messages_each_with_an_expectation(
     imported: dict[str, ImportResult],
 ) -> None:
-    assert len(imported) >= 25
+    assert len(imported) >= 40
     assert set(imported) == set(CORPUS_EXPECTATIONS)
     unexpected = [label for label, result in imported.items() if result.status == "quarantined"]
     assert unexpected == []
@@ -224,12 +287,17 @@ def test_each_corpus_message_imports_as_expected(label: str, world: CorpusWorld)
     name = label.partition("#")[0]
     paths = [CORPUS / first for first in PREREQUISITES.get(name, ())] + [CORPUS / name]
     expected = CORPUS_EXPECTATIONS[label]
-    result = import_paths(world, paths)[label]
+    results = import_paths(world, paths)
+    result = results[label]
     assert result.status == expected.status, result.summary()
     message = result.message
     assert message is not None
     reference = message.request.reference if message.request else None
     assert reference == expected.request, result.summary()
+    suggested = message.suggested_request.reference if message.suggested_request else None
+    assert suggested == expected.suggested, result.summary()
+    earlier = results[expected.earlier].message if expected.earlier else None
+    assert message.earlier_version == earlier
     if expected.status == ImportStatus.IMPORTED:
         assert result.matched_by == expected.matched_by
         _check_content(message, expected)
@@ -298,13 +366,13 @@ def test_importing_the_corpus_twice_stores_each_message_once(
     assert {result.status for result in again.values()} == {ImportStatus.DUPLICATE}
 
 
-def test_the_bounce_marks_the_bodys_address_and_our_letter_as_failed(
+def test_an_uploaded_bounce_marks_our_letter_but_not_the_bodys_shared_address(
     world: CorpusWorld, imported: dict[str, ImportResult]
 ) -> None:
     world.letter.refresh_from_db()
     assert world.letter.send_status == models.SendStatus.FAILED
     assert "foi@examples.gov.example" in world.letter.send_error
-    assert models.PublicBody.objects.get(name="Department of Examples").email_failing
+    assert not models.PublicBody.objects.get(name="Department of Examples").email_failing
 
 
 def test_each_filed_message_is_noted_on_its_requests_history(
@@ -319,7 +387,7 @@ def test_each_filed_message_is_noted_on_its_requests_history(
     noted = {event.details["message"] for event in logged}
     assert {message.pk for message in filed if message.request_id} <= noted
     automatic = logged.filter(details__automatic=True).count()
-    assert automatic == len([message for message in filed if message.is_auto_reply])
+    assert automatic == len([item for item in filed if item.is_auto_reply and item.request_id])
 
 
 def test_stored_html_keeps_the_remote_image_only_until_it_is_shown(
@@ -338,5 +406,8 @@ def test_unmatched_messages_wait_for_the_person_who_imported_them(
     waiting = models.Message.objects.visible_to(world.alice).unmatched()
     assert sorted(message.subject for message in waiting) == [
         "Another question",
+        "FOI-2026-0043: outcome of your request",  # held, suggested for her request
         "Quick question",
     ]
+    held = waiting.get(suggested_request__isnull=False)
+    assert held.imported_by is None and held.suggested_request == world.borsetshire
