@@ -26,6 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from requests_app import models
 from requests_app.alerts.emails import unsubscribe_token
+from tests.factories import MessageFactory
 from tests.trust.conftest import Objects, World
 
 ROLES = ("anonymous", "outsider", "viewer", "editor", "owner")
@@ -110,6 +111,14 @@ def campaign_calendar_token(o: Objects) -> dict[str, Any]:
 
 def unmatched_pk(o: Objects) -> dict[str, Any]:
     return {"pk": o.unmatched.pk}
+
+
+def held_pk(o: Objects) -> dict[str, Any]:
+    """Mail from outside held in the unmatched inbox, suggested for the world's request."""
+    held = MessageFactory.create(
+        request=None, imported_by=None, suggested_request=o.world.foi_request
+    )
+    return {"pk": held.pk}
 
 
 def failed_letter_pk(o: Objects) -> dict[str, Any]:
@@ -208,12 +217,15 @@ ROWS: list[Row] = [
     Row("mail_import", SIGNED_IN, SIGNED_IN),
     Row("mail_unmatched", SIGNED_IN, SIGNED_IN),
     Row("mail_assign", SIGNED_IN_405, OWN_ONLY, unmatched_pk),
+    # Those who may edit the request file it; the editor does, so for the owner it is gone.
+    Row("mail_confirm_suggested", SIGNED_IN_405, "login 404 404 ok 404", held_pk),
     Row("mail_message", MEMBERS, MEMBERS, message_pk),
     Row("mail_confirm", SIGNED_IN_405, EDITORS, message_pk),
     Row("mail_raw", MEMBERS, MEMBERS, message_pk),
     Row("mail_resend", SIGNED_IN_405, EDITORS, failed_letter_pk),
     Row("mail_quarantined_raw", OWN_ONLY, OWN_ONLY, quarantined_pk),
-    Row("mail_inbound", NOBODY_405, "400 400 400 400 400", mailgun),
+    # No signing key is set here, so the webhook takes no mail (tests/mail/test_webhook.py).
+    Row("mail_inbound", "404 404 404 404 404", "404 404 404 404 404", mailgun),
     Row("mail_upload", SIGNED_IN_405, EDITORS, ref()),
     Row("mail_letter", EDITORS, EDITORS, ref(letter="follow_up")),
     # extraction

@@ -91,6 +91,7 @@ OUTSIDER_404: dict[str, Callable[[AliceObjects], dict[str, Any]]] = {
     "mail_resend": lambda o: {"pk": o.message.pk},
     "mail_confirm": lambda o: {"pk": o.message.pk},
     "mail_assign": lambda o: {"pk": o.unmatched.pk},
+    "mail_confirm_suggested": lambda o: {"pk": o.unmatched.pk},
     "mail_quarantined_raw": lambda o: {"pk": o.quarantined.pk},
     "mail_upload": lambda o: {"reference": o.foi_request.reference},
     "mail_letter": lambda o: {"reference": o.foi_request.reference, "letter": "chaser"},
