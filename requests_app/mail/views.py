@@ -180,12 +180,19 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": _can_edit(request, message),
         "problems": [line for line in message.import_problems.splitlines() if line.strip()],
         "other_versions": _other_versions(request, message),
+        "confirmable": _confirmable(request, message),
     }
     if context["can_edit"] and message.request and message.direction == Direction.INCOMING:
         context |= _suggestion_context(message)
     response = render(request, "requests_app/mail/message_detail.html", context)
     response["Content-Security-Policy"] = _content_policy(show_images)
     return response
+
+
+def _confirmable(request: HttpRequest, message: Message) -> bool:
+    if message.request_id is not None or message.suggested_request_id is None:
+        return False
+    return services.held_for(signed_in_user(request)).filter(pk=message.pk).exists()
 
 
 def _other_versions(request: HttpRequest, message: Message) -> list[Message]:

@@ -311,7 +311,8 @@ def test_forged_mail_naming_a_reference_waits_for_a_member_who_confirms_it_in_on
     inbox = alice.get(reverse("mail_unmatched")).content.decode()
     assert "bank details" in inbox
     assert "File on FOI-2026-0042" in inbox
-    assert alice.get(reverse("mail_message", kwargs={"pk": held.pk})).status_code == 200
+    detail = alice.get(reverse("mail_message", kwargs={"pk": held.pk}))
+    assert "Waiting for you to confirm: FOI-2026-0042" in detail.content.decode()
     response = alice.post(confirm)
     assert response.status_code == 302
     held.refresh_from_db()
