@@ -20,8 +20,16 @@ class TagAdmin(admin.ModelAdmin[models.Tag]):
 
 @admin.register(models.PublicBody)
 class PublicBodyAdmin(admin.ModelAdmin[models.PublicBody]):
-    list_display = ["name", "short_name", "nation", "default_regime", "foi_email", "is_active"]
-    list_filter = ["nation", "default_regime", "is_active", "tags"]
+    list_display = [
+        "name",
+        "short_name",
+        "nation",
+        "subdivision",
+        "default_regime",
+        "foi_email",
+        "is_active",
+    ]
+    list_filter = ["nation", "subdivision", "default_regime", "is_active", "tags"]
     search_fields = ["name", "short_name", "foi_email"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["tags"]
