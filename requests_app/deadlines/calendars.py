@@ -63,10 +63,7 @@ class CalendarRule:
     substitutes: bool  # whether substitute ("observed") days count as holidays
     subdivisions: tuple[str, ...] = ()  # the places a body may name (holidays package codes)
     default_subdivision: str | None = None  # the place assumed when the body names none
-
-    def describe(self) -> str:
-        substitutes = "count" if self.substitutes else "do not count"
-        return f"{self.holidays}; holidays of {self.place}; substitute days {substitutes}"
+    national_place: str = ""  # where the body's place adds to the nation's days: the nation
 
 
 _UK_BANK_HOLIDAYS = (
@@ -140,6 +137,7 @@ CALENDAR_RULES: Mapping[str, CalendarRule] = {
         "Canada (federal) and the body's province or territory, if set",
         False,
         subdivisions=tuple(holidays.CA.subdivisions),
+        national_place="Canada (federal)",
     ),
 }
 

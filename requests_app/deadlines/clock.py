@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from .calendars import Calendar, ExtraNonWorkingDay, SkippedDay, calendar_for
+from .calendars import (
+    CALENDAR_RULES,
+    Calendar,
+    ExtraNonWorkingDay,
+    SkippedDay,
+    calendar_for,
+    subdivision_name,
+)
 from .counting import Counted, add_months, count_period, long_date
 from .errors import StageNotInRegime, UnknownStage, check_supported
 from .regimes import (
@@ -203,6 +210,19 @@ class _Context:
         events = tuple(sorted(clock.events, key=lambda event: event.on))
         return cls(clock, regime, calendar, events)
 
+    def calendar_note(self) -> str:
+        """Which holidays count and whose, as the explanation tells the user."""
+        rule = CALENDAR_RULES[self.calendar.code]
+        place = rule.place
+        if self.calendar.subdivision is not None:
+            place = subdivision_name(self.calendar.code, self.calendar.subdivision)
+            if rule.default_subdivision is None:  # the nation's days and the province's
+                place = f"{rule.national_place} and {place}"
+            elif not self.clock.subdivision:
+                place += " (no state or territory set for the body)"
+        substitutes = "count" if rule.substitutes else "do not count"
+        return f"Holidays counted: {rule.holidays}; those of {place}; substitute days {substitutes}"
+
     def last(self, *kinds: ClockEventKind) -> ClockEvent | None:
         return next((event for event in reversed(self.events) if event.kind in kinds), None)
 
@@ -390,7 +410,7 @@ def _due_on(context: _Context, state: _ClockState) -> Deadline | None:
     if state.stopped is not None:
         return None
     counted = _count_response_clock(context, state, context.regime.response)
-    steps = [*state.steps, context.regime.working_day_rule]
+    steps = [*state.steps, context.regime.working_day_rule, context.calendar_note()]
     return _deadline(counted, steps, context.regime.response_section)
 
 
@@ -446,6 +466,7 @@ def _standard_extension(
         *steps,
         f"{total.describe()} in all from day 0",
         regime.working_day_rule,
+        context.calendar_note(),
     ]
     return _deadline(counted, all_steps, regime.extension_section)
 
@@ -475,6 +496,7 @@ def _review_from(context: _Context, requested_on: date) -> Deadline | None:
         f"Review requested on {long_date(requested_on)}: that day is day 0 "
         f"({regime.review_section})",
         regime.working_day_rule,
+        context.calendar_note(),
     ]
     return _deadline(counted, steps, regime.review_section)
 

@@ -55,3 +55,12 @@ def test_bad_input_is_a_message_next_to_its_field(
     assert field in errors
     assert message in errors[field][0]
     assert "How is this worked out" not in response.text
+
+
+def test_it_says_whose_holidays_it_counted(client: Client) -> None:
+    text = _ask(client, regime="au-foi", received="2026-11-28")
+
+    # Acts Interpretation Act 1901 s.36(2): Boxing Day (observed), Mon 28 Dec, is skipped.
+    assert "Tuesday 29 December 2026" in text
+    assert "those of Australian Capital Territory (no state or territory set for the body)" in text
+    assert "substitute days count" in text
