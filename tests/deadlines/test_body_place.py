@@ -31,7 +31,7 @@ def _body_form(body: PublicBody, **changes: str) -> dict[str, str]:
     }
 
 
-def test_a_body_in_new_south_wales_gets_the_states_substitute_days(
+def test_setting_a_bodys_state_in_the_admin_moves_its_deadlines(
     admin_client: Client, django_capture_on_commit_callbacks
 ) -> None:
     body = PublicBodyFactory(nation="AU", default_regime="au-foi")
