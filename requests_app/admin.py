@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -20,11 +22,32 @@ class TagAdmin(admin.ModelAdmin[models.Tag]):
 
 @admin.register(models.PublicBody)
 class PublicBodyAdmin(admin.ModelAdmin[models.PublicBody]):
-    list_display = ["name", "short_name", "nation", "default_regime", "foi_email", "is_active"]
-    list_filter = ["nation", "default_regime", "is_active", "tags"]
+    list_display = [
+        "name",
+        "short_name",
+        "nation",
+        "subdivision",
+        "default_regime",
+        "foi_email",
+        "is_active",
+    ]
+    list_filter = ["nation", "subdivision", "default_regime", "is_active", "tags"]
     search_fields = ["name", "short_name", "foi_email"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["tags"]
+
+    def save_model(
+        self, request: HttpRequest, obj: models.PublicBody, form: Any, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        # The body's place decides whose holidays count (Australia, Canada, UK SAR).
+        if change and {"nation", "subdivision"} & set(form.changed_data):
+            schedule_deadline_refresh()
+            self.message_user(
+                request,
+                "The body's place changed: open deadlines are being recomputed.",
+                messages.INFO,
+            )
 
 
 class MembershipInline(admin.TabularInline[models.Membership, models.Campaign]):

@@ -49,7 +49,7 @@ from requests_app.models import (
     Status,
     Tag,
 )
-from requests_app.models.bodies import regime_choices
+from requests_app.models.bodies import SUBDIVISION_CHOICES, regime_choices
 from requests_app.search.plan import FILE_TYPE_LABELS, KIND_LABELS, MAX_PER_PAGE, NEWEST, RELEVANCE
 from requests_app.views.requests import AUDITED_FIELDS, record_creation, record_edit
 
@@ -92,6 +92,7 @@ class PublicBodySerializer(serializers.ModelSerializer[PublicBody]):
             "name",
             "short_name",
             "nation",
+            "subdivision",
             "default_regime",
             "website",
             "foi_email",
@@ -502,13 +503,23 @@ class DeadlineQuerySerializer(serializers.Serializer[dict[str, Any]]):
         required=False,
         help_text="The body's nation; matters for subject access requests.",
     )
+    subdivision = serializers.ChoiceField(
+        choices=SUBDIVISION_CHOICES,
+        required=False,
+        help_text="The body's state or territory (au-foi) or province (ca-ati).",
+    )
 
 
 class DeadlineSerializer(serializers.Serializer[dict[str, Any]]):
     regime = serializers.CharField()
     stage = serializers.CharField()
     received = serializers.DateField()
-    due = serializers.DateField()
+    due = serializers.DateField(
+        allow_null=True, help_text="Null where the law leaves the date to the body."
+    )
+    set_by_body = serializers.BooleanField(
+        help_text='True where the statute gives "a reasonable period" the body must state.'
+    )
     explanation = serializers.JSONField()
 
 

@@ -44,6 +44,7 @@ from requests_app.api.serializers import (
 )
 from requests_app.batches.export import answers_table
 from requests_app.deadlines.clock import due_for_stage
+from requests_app.deadlines.errors import DateOutOfRange, DeadlineInputError
 from requests_app.filters import FoiRequestFilter, PublicBodyFilter, sort_requests
 from requests_app.models import (
     Attachment,
@@ -299,15 +300,18 @@ class DeadlineView(APIView):
                 data["received"],
                 data["stage"],
                 nation=data.get("nation") or None,
+                subdivision=data.get("subdivision") or None,
                 extra=NonWorkingDay.engine_days(),
             )
-        except ValueError as error:
-            return Response({"stage": [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
+        except DeadlineInputError as error:
+            field = "received" if isinstance(error, DateOutOfRange) else "stage"
+            return Response({field: [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
         payload = {
             "regime": data["regime"],
             "stage": data["stage"],
             "received": data["received"],
             "due": deadline.due,
+            "set_by_body": deadline.set_by_body,
             "explanation": deadline.explanation.as_dict(),
         }
         return Response(DeadlineSerializer(payload).data)

@@ -1,8 +1,12 @@
 """Working-day calendars behind the statutory time limits.
 
-Holidays come from the ``holidays`` package. The only rule typed here by hand is New
-Zealand's 25 December to 15 January break, because the Official Information Act itself
-says so (OIA s.2, "working day").
+Each calendar code has a ``CalendarRule``: which holidays count (the ``holidays``
+package's subdivisions and categories plus any list the statute writes itself), whose
+holidays (the body's state, territory or province where the law looks at the place), and
+whether substitute ("observed") days count. Rules written in a statute are applied here
+as rules, never as a typed table of dates: New Zealand's 25 December to 15 January break
+(OIA s.2, "working day"), and Canada's Interpretation Act s.35 list (Easter Monday, and
+the Monday after New Year's Day, Canada Day or Remembrance Day on a Sunday).
 
 A ``Calendar`` answers in O(log n): each year's working days are computed once and the
 years in use are kept as sorted lists of ordinals, so counting 20 working days is a
@@ -20,11 +24,18 @@ from functools import lru_cache
 
 import holidays
 
+from .errors import (
+    FIRST_SUPPORTED_DATE,
+    LAST_SUPPORTED_DATE,
+    DateOutOfRange,
+    UnknownPlace,
+)
+
 CALENDAR_CODES = ("uk", "gb-eng", "gb-wls", "gb-sct", "gb-nir", "us", "nz", "ie", "au", "ca")
 
 # Years outside this range are refused rather than silently building huge tables.
-FIRST_SUPPORTED_YEAR = 1950
-LAST_SUPPORTED_YEAR = 2200
+FIRST_SUPPORTED_YEAR = FIRST_SUPPORTED_DATE.year
+LAST_SUPPORTED_YEAR = LAST_SUPPORTED_DATE.year
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -42,17 +53,119 @@ _ALL_NATIONS = frozenset(nation for _, nation in UK_NATIONS.values())
 _NAMED_IN_THE_ACTS = frozenset({"Christmas Day", "Good Friday"})
 ANY_PART_OF_THE_UK = "FOIA s.10(6) counts a bank holiday in any part of the UK"
 
+
+@dataclass(frozen=True)
+class CalendarRule:
+    """Which days a calendar does not count, whose they are, and the law that says so."""
+
+    holidays: str  # which holidays, citing the statute (shown to users)
+    place: str  # whose holidays: a fixed place, or the body's own where the law looks at it
+    substitutes: bool  # whether substitute ("observed") days count as holidays
+    subdivisions: tuple[str, ...] = ()  # the places a body may name (holidays package codes)
+    default_subdivision: str | None = None  # the place assumed when the body names none
+    national_place: str = ""  # where the body's place adds to the nation's days: the nation
+
+
+_UK_BANK_HOLIDAYS = (
+    "bank holidays under the Banking and Financial Dealings Act 1971 (holidays package, "
+    "GB subdivisions, category public), plus Christmas Day and Good Friday"
+)
+# Banking and Financial Dealings Act 1971 Sch 1: when 25 or 26 December or 1 January is
+# a Saturday or Sunday, a substitute day is the bank holiday. The package lists these as
+# "(observed)"; they count.
+CALENDAR_RULES: Mapping[str, CalendarRule] = {
+    "uk": CalendarRule(_UK_BANK_HOLIDAYS, "any part of the UK (FOIA s.10(6))", True),
+    "gb-eng": CalendarRule(_UK_BANK_HOLIDAYS, "England", True),
+    "gb-wls": CalendarRule(_UK_BANK_HOLIDAYS, "Wales", True),
+    "gb-sct": CalendarRule(_UK_BANK_HOLIDAYS, "Scotland (FOISA s.73)", True),
+    "gb-nir": CalendarRule(_UK_BANK_HOLIDAYS, "Northern Ireland", True),
+    # 5 U.S.C. 6103(a) legal public holidays; 6103(b): one on a Saturday is observed on the
+    # Friday before, one on a Sunday on the Monday after, and the observed day is the
+    # holiday for federal employees.
+    "us": CalendarRule(
+        "legal public holidays, 5 U.S.C. 6103 (holidays package, US, category public)",
+        "the United States (federal)",
+        True,
+    ),
+    # OIA s.2 "working day": Waitangi Day and Anzac Day falling on a weekend are
+    # "Mondayised"; the other substitute days fall inside the 25 Dec-15 Jan break.
+    "nz": CalendarRule(
+        'OIA s.2 "working day": Waitangi Day, Good Friday, Easter Monday, Anzac Day, the '
+        "Sovereign's birthday, Matariki, Labour Day (holidays package, NZ, category public, "
+        "no regional anniversary days) and every day from 25 December to 15 January",
+        "New Zealand",
+        True,
+    ),
+    # FOI Act 2014 s.2 "week": public holidays as in the Organisation of Working Time Act
+    # 1997 Sch 2. Irish law has no substitute public holiday for one on a weekend (the
+    # employee gets a day off in lieu instead), and the package lists none.
+    "ie": CalendarRule(
+        "public holidays, Organisation of Working Time Act 1997 Sch 2 (holidays package, IE, "
+        "category public)",
+        "Ireland",
+        False,
+    ),
+    # Acts Interpretation Act 1901 s.36(2): a last day on "a Saturday, a Sunday or a
+    # holiday" moves to the next day that is none of these; the 1948 text it replaced spoke
+    # of "a public holiday or a bank holiday in the place in which the thing is to be or may
+    # be done". Public holidays are made by each state and territory, and their Holidays
+    # Acts make substitute days (Boxing Day on the Monday, Christmas on the Tuesday, New
+    # Year's Day on the Monday) public holidays in their own right: they count. Bank-only
+    # days (the NSW Bank Holiday) are not public holidays and do not.
+    "au": CalendarRule(
+        "public holidays of the state or territory (holidays package, AU subdivision, "
+        "category public), substitute days included; Acts Interpretation Act 1901 s.36(2)",
+        "the body's state or territory, the Australian Capital Territory if none is set",
+        True,
+        subdivisions=("ACT", "NSW", "NT", "QLD", "SA", "TAS", "VIC", "WA"),
+        default_subdivision="ACT",
+    ),
+    # Interpretation Act (R.S.C. 1985, c. I-21) s.35(1) "holiday": Sunday, New Year's Day,
+    # Good Friday, Easter Monday, Christmas Day, the Sovereign's birthday (Victoria Day),
+    # Canada Day, Labour Day, the National Day for Truth and Reconciliation (since 2021),
+    # Remembrance Day, a proclaimed day of thanksgiving (Thanksgiving), and "in any
+    # province" the days that are holidays there. s.35(2): New Year's Day, Canada Day or
+    # Remembrance Day on a Sunday makes the Monday a holiday too. Boxing Day is not on the
+    # federal list; substitute days other than s.35(2)'s do not count.
+    "ca": CalendarRule(
+        'Interpretation Act s.35 "holiday": New Year\'s Day, Good Friday, Easter Monday, '
+        "Victoria Day, Canada Day, Labour Day, National Day for Truth and Reconciliation, "
+        "Thanksgiving, Remembrance Day, Christmas Day (holidays package, CA, categories "
+        "public and government, by name) and the Monday after New Year's Day, Canada Day or "
+        "Remembrance Day on a Sunday (s.35(2)); in a province, its public holidays too "
+        "(holidays package, CA subdivision, category public)",
+        "Canada (federal) and the body's province or territory, if set",
+        False,
+        subdivisions=tuple(holidays.CA.subdivisions),
+        national_place="Canada (federal)",
+    ),
+}
+
 # calendar code -> (country, categories) for the calendars read straight from the package.
 _COUNTRY_SOURCES: Mapping[str, tuple[str, tuple[str, ...]]] = {
-    "us": ("US", ("public",)),  # 5 U.S.C. 6103 legal public holidays, observed dates
-    "nz": ("NZ", ("public",)),  # national holidays only: no regional anniversary days
+    "us": ("US", ("public",)),
+    "nz": ("NZ", ("public",)),
     "ie": ("IE", ("public",)),
-    "au": ("AU", ("public",)),  # Commonwealth-wide days, no state holidays
-    # Interpretation Act (Canada) s.35 "holiday" covers the federal general holidays
-    # (Victoria Day, Thanksgiving, Remembrance Day, Boxing Day ...), which the package
-    # files under "government"; "public" alone has only the five nationwide days.
-    "ca": ("CA", ("public", "government")),
+    "au": ("AU", ("public",)),
 }
+
+# Interpretation Act (Canada) s.35(1): the federal days, by the package's names for them.
+_CA_FEDERAL = frozenset(
+    {
+        "New Year's Day",
+        "Good Friday",
+        "Victoria Day",
+        "Canada Day",
+        "Labor Day",
+        "National Day for Truth and Reconciliation",
+        "Thanksgiving Day",
+        "Remembrance Day",
+        "Christmas Day",
+    }
+)
+# s.35(2): these on a Sunday make the Monday a holiday as well.
+_CA_SUNDAY_RULE = frozenset({"New Year's Day", "Canada Day", "Remembrance Day"})
+_OBSERVED = " (observed)"
 
 # OIA s.2: no day from 25 December to 15 January is a working day.
 _NZ_BREAK = "Christmas break, 25 December to 15 January (OIA s.2)"
@@ -98,17 +211,22 @@ class _Span:
 class Calendar:
     """The working days of one calendar code. Built and shared by ``calendar_for``."""
 
-    def __init__(self, code: str, extra: Iterable[ExtraNonWorkingDay] = ()) -> None:
-        if code not in CALENDAR_CODES:
-            raise ValueError(f"unknown calendar {code!r}; expected one of {CALENDAR_CODES}")
+    def __init__(
+        self,
+        code: str,
+        extra: Iterable[ExtraNonWorkingDay] = (),
+        subdivision: str | None = None,
+    ) -> None:
         self.code = code
+        self.subdivision = place_for(code, subdivision)
         self._extra = tuple(sorted(extra, key=lambda day: (day.on, day.name, day.calendar)))
         self._years: dict[int, _Year] = {}
         self._span = _Span(0, -1, [], [], [])
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"<Calendar {self.code} with {len(self._extra)} extra non-working days>"
+        where = f" {self.subdivision}" if self.subdivision else ""
+        return f"<Calendar {self.code}{where} with {len(self._extra)} extra non-working days>"
 
     def non_working_reason(self, day: date) -> str | None:
         return self._year(day.year).reasons.get(day.toordinal())
@@ -173,21 +291,48 @@ class Calendar:
     def _year(self, year: int) -> _Year:
         found = self._years.get(year)
         if found is None:
-            found = self._years[year] = _build_year(self.code, year, self._extra)
+            found = self._years[year] = _build_year(self.code, self.subdivision, year, self._extra)
         return found
 
 
-def calendar_for(code: str, extra: Iterable[ExtraNonWorkingDay] = ()) -> Calendar:
-    """The shared calendar for ``code`` with the extra days that apply to it."""
+def calendar_for(
+    code: str, extra: Iterable[ExtraNonWorkingDay] = (), subdivision: str | None = None
+) -> Calendar:
+    """The shared calendar for ``code`` (in ``subdivision``) with the extra days for it."""
+    place = place_for(code, subdivision)
+    relevant = frozenset(day for day in extra if _applies_to(day, code))
+    return _shared_calendar(code, relevant, place)
+
+
+def place_for(code: str, subdivision: str | None) -> str | None:
+    """The subdivision whose holidays count: the body's, the default, or None."""
     if code not in CALENDAR_CODES:
         raise ValueError(f"unknown calendar {code!r}; expected one of {CALENDAR_CODES}")
-    relevant = frozenset(day for day in extra if _applies_to(day, code))
-    return _shared_calendar(code, relevant)
+    rule = CALENDAR_RULES[code]
+    if not subdivision:
+        return rule.default_subdivision
+    key = subdivision.strip().upper()
+    if key not in rule.subdivisions:
+        where = f"one of {', '.join(rule.subdivisions)}" if rule.subdivisions else "none"
+        raise UnknownPlace(
+            f"unknown state, territory or province {subdivision!r} for the {code} calendar; "
+            f"expected {where}"
+        )
+    return key
+
+
+def subdivision_name(code: str, subdivision: str) -> str:
+    """'NSW' -> 'New South Wales', from the holidays package's own names."""
+    country = {"au": holidays.AU, "ca": holidays.CA}.get(code)
+    aliases = getattr(country, "subdivisions_aliases", {}) if country else {}
+    return next((name for name, sub in aliases.items() if sub == subdivision), subdivision)
 
 
 @lru_cache(maxsize=256)
-def _shared_calendar(code: str, extra: frozenset[ExtraNonWorkingDay]) -> Calendar:
-    return Calendar(code, extra)
+def _shared_calendar(
+    code: str, extra: frozenset[ExtraNonWorkingDay], subdivision: str | None
+) -> Calendar:
+    return Calendar(code, extra, subdivision)
 
 
 def _applies_to(day: ExtraNonWorkingDay, code: str) -> bool:
@@ -206,13 +351,12 @@ def _applies_to(day: ExtraNonWorkingDay, code: str) -> bool:
 # --- building one year ---------------------------------------------------------------
 
 
-def _build_year(code: str, year: int, extra: tuple[ExtraNonWorkingDay, ...]) -> _Year:
+def _build_year(
+    code: str, subdivision: str | None, year: int, extra: tuple[ExtraNonWorkingDay, ...]
+) -> _Year:
     if not FIRST_SUPPORTED_YEAR <= year <= LAST_SUPPORTED_YEAR:
-        raise ValueError(
-            f"year {year} is outside {FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}, "
-            "the years the deadline engine supports"
-        )
-    holiday_reasons = _holiday_reasons(code, year, extra)
+        raise DateOutOfRange(year)
+    holiday_reasons = _holiday_reasons(code, subdivision, year, extra)
     reasons: dict[int, str] = {}
     working: list[int] = []
     day = date(year, 1, 1)
@@ -238,10 +382,10 @@ def _day_reason(day: date, holiday: str | None) -> str | None:
 
 
 def _holiday_reasons(
-    code: str, year: int, extra: tuple[ExtraNonWorkingDay, ...]
+    code: str, subdivision: str | None, year: int, extra: tuple[ExtraNonWorkingDay, ...]
 ) -> dict[date, str]:
     """Why each non-weekend-only holiday of ``year`` is not a working day."""
-    named = _holiday_names(code, year)
+    named = _holiday_names(code, subdivision, year)
     for day in extra:
         if day.on.year == year:
             named.setdefault(day.on, {}).setdefault(day.name, set()).update(
@@ -253,29 +397,76 @@ def _holiday_reasons(
         return {day: _nation_reason(names) for day, names in named.items()}
     if code == "nz":
         _add_nz_break(named, year)
-    return {day: "; ".join(names) for day, names in named.items()}
+    return {day: _place_reason(names) for day, names in named.items()}
+
+
+def _place_reason(names: Mapping[str, set[str]]) -> str:
+    # A state or provincial day carries its place: "Boxing Day substitute day (New South
+    # Wales)"; a national one does not.
+    return "; ".join(
+        f"{name} ({', '.join(sorted(where))})" if where else name for name, where in names.items()
+    )
 
 
 # date -> holiday name -> the parts of the UK where it is a bank holiday (empty elsewhere)
 _Named = dict[date, dict[str, set[str]]]
 
 
-def _holiday_names(code: str, year: int) -> _Named:
+def _holiday_names(code: str, subdivision: str | None, year: int) -> _Named:
     named: _Named = {}
+    if code == "ca":
+        return _canada_names(subdivision, year)
     if code == "uk":
         sources = [(subdiv, nation) for subdiv, nation in UK_NATIONS.values()]
     elif code in UK_NATIONS:
         sources = [UK_NATIONS[code]]
     else:
         country, categories = _COUNTRY_SOURCES[code]
-        for day, names in _package_holidays(country, None, categories, year).items():
-            named[day] = {name: set() for name in names}
+        where = {subdivision_name(code, subdivision)} if subdivision else set()
+        for day, names in _counted(code, country, subdivision, categories, year).items():
+            named[day] = {name: set(where) for name in names}
         return named
     for subdiv, nation in sources:
-        for day, names in _package_holidays("GB", subdiv, ("public",), year).items():
+        for day, names in _counted(code, "GB", subdiv, ("public",), year).items():
             for name in names:
                 named.setdefault(day, {}).setdefault(_uk_name(name), set()).add(nation)
     return named
+
+
+def _counted(
+    code: str, country: str, subdiv: str | None, categories: tuple[str, ...], year: int
+) -> dict[date, tuple[str, ...]]:
+    """The package's holidays, without substitute days where the calendar's law ignores them."""
+    found = _package_holidays(country, subdiv, categories, year)
+    if CALENDAR_RULES[code].substitutes:
+        return dict(found)
+    kept = {day: tuple(n for n in names if _OBSERVED not in n) for day, names in found.items()}
+    return {day: names for day, names in kept.items() if names}
+
+
+def _canada_names(province: str | None, year: int) -> _Named:
+    """Interpretation Act s.35: the federal list, Easter Monday, s.35(2), the province's days."""
+    federal = _counted("ca", "CA", None, ("public", "government"), year)
+    named: _Named = {}
+    for day, names in federal.items():
+        for name in names:
+            if name in _CA_FEDERAL:
+                named.setdefault(day, {})[_ca_name(name)] = set()
+                if name in _CA_SUNDAY_RULE and day.weekday() == 6:
+                    monday = named.setdefault(day + timedelta(days=1), {})
+                    monday[f"{_ca_name(name)} on a Sunday: the Monday too (s.35(2))"] = set()
+            if name == "Good Friday":  # s.35(1) names Easter Monday; the package does not
+                named.setdefault(day + timedelta(days=3), {})["Easter Monday"] = set()
+    if province is not None:
+        where = {subdivision_name("ca", province)}
+        for day, names in _counted("ca", "CA", province, ("public",), year).items():
+            for name in names:
+                named.setdefault(day, {}).setdefault(_ca_name(name), set(where))
+    return {day: named[day] for day in sorted(named)}
+
+
+def _ca_name(name: str) -> str:
+    return name.replace("Labor Day", "Labour Day")
 
 
 @lru_cache(maxsize=4096)

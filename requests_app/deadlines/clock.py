@@ -12,9 +12,25 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from .calendars import Calendar, ExtraNonWorkingDay, SkippedDay, calendar_for
+from .calendars import (
+    CALENDAR_RULES,
+    Calendar,
+    ExtraNonWorkingDay,
+    SkippedDay,
+    calendar_for,
+    subdivision_name,
+)
 from .counting import Counted, add_months, count_period, long_date
-from .regimes import REVIEW_DECIDED, Period, Regime, Unit, calendar_code_for, get_regime
+from .errors import StageNotInRegime, UnknownStage, check_supported
+from .regimes import (
+    REVIEW_DECIDED,
+    Period,
+    ReasonablePeriod,
+    Regime,
+    Unit,
+    calendar_code_for,
+    get_regime,
+)
 
 
 class ClockEventKind(StrEnum):
@@ -45,6 +61,9 @@ class ClockInput:
     received_on: date
     events: tuple[ClockEvent, ...] = ()
     nation: str | None = None  # "ENG", "WLS", "SCT", "NIR" (uk-sar) or a country code
+    # The body's state, territory or province where the regime looks at the place
+    # (au-foi: "NSW", "VIC" ...; ca-ati: "ON", "QC" ...); ignored by the other regimes.
+    subdivision: str | None = None
     is_school: bool = False
     extra_non_working_days: tuple[ExtraNonWorkingDay, ...] = ()
 
@@ -69,15 +88,35 @@ class Explanation:
 class Deadline:
     due: date
     explanation: Explanation
+    set_by_body: bool = False  # True: the date is the one the body gave, not the statute's
 
     def as_dict(self) -> dict[str, object]:
         return {"due": self.due.isoformat(), "explanation": self.explanation.as_dict()}
 
 
 @dataclass(frozen=True)
+class BodySetsDate:
+    """A stage the statute gives no date for: "a reasonable period" the body must state.
+
+    ``due`` is always None, so code that reads ``result.due`` stores or shows nothing; the
+    explanation quotes the statute's words. The body's own date, once recorded (an
+    extension event with ``new_due_on``), comes back as a ``Deadline`` with
+    ``set_by_body=True``.
+    """
+
+    explanation: Explanation
+    due: None = None
+    set_by_body: bool = True
+
+
+# What the engine says about one stage: a date, or "the body sets it".
+StageDeadline = Deadline | BodySetsDate
+
+
+@dataclass(frozen=True)
 class Deadlines:
     due_on: Deadline | None
-    extended_due_on: Deadline | None
+    extended_due_on: StageDeadline | None
     very_overdue_on: Deadline | None
     review_due_on: Deadline | None
     escalation_closes_on: Deadline | None
@@ -89,6 +128,7 @@ STAGES = ("response", "extended", "review")
 
 
 def compute_deadlines(clock: ClockInput) -> Deadlines:
+    """Every stored deadline of a request; raises a ``DeadlineInputError`` on bad input."""
     context = _Context.of(clock)
     withdrawn = context.last(ClockEventKind.WITHDRAWN)
     if withdrawn is not None:
@@ -113,15 +153,22 @@ def due_for_stage(
     stage: str,
     *,
     nation: str | None = None,
+    subdivision: str | None = None,
     extra: tuple[ExtraNonWorkingDay, ...] = (),
-) -> Deadline:
-    """One deadline for the ``deadline`` command.
+) -> StageDeadline:
+    """One stage's deadline, for the command, the calculator and the API.
 
-    For the "review" stage ``received`` is the day the review request was received.
+    For the "review" stage ``received`` is the day the review request was received. A
+    stage the statute leaves to the body (a "reasonable period") is a ``BodySetsDate``.
+    Bad input raises a ``DeadlineInputError`` whose message is one line for users.
     """
     if stage not in STAGES:
-        raise ValueError(f"unknown stage {stage!r}; expected one of {', '.join(STAGES)}")
-    context = _Context.of(ClockInput(regime, received, nation=nation, extra_non_working_days=extra))
+        raise UnknownStage(f"unknown stage {stage!r}; expected one of {', '.join(STAGES)}")
+    clock = ClockInput(
+        regime, received, nation=nation, subdivision=subdivision, extra_non_working_days=extra
+    )
+    context = _Context.of(clock)
+    found: StageDeadline | None
     if stage == "review":
         found = _review_from(context, received)
     else:
@@ -132,8 +179,13 @@ def due_for_stage(
             else _standard_extension(context, state, ())
         )
     if found is None:
-        raise ValueError(f"{context.regime.short_name} has no standard {stage} time limit")
+        raise StageNotInRegime(_no_stage(context.regime, stage))
     return found
+
+
+def _no_stage(regime: Regime, stage: str) -> str:
+    why = regime.extension_section if stage == "extended" else regime.review_section
+    return f"{regime.short_name} has no standard {stage} time limit ({why})"
 
 
 # --- context --------------------------------------------------------------------------
@@ -149,10 +201,27 @@ class _Context:
     @classmethod
     def of(cls, clock: ClockInput) -> _Context:
         regime = get_regime(clock.regime)
+        for day in (clock.received_on, *(event.on for event in clock.events)):
+            check_supported(day)
         code = calendar_code_for(regime, clock.nation)
-        calendar = calendar_for(code, clock.extra_non_working_days)
+        # Only regimes whose law looks at the place (au-foi, ca-ati) read the subdivision.
+        where = clock.subdivision if regime.calendar_rule.subdivisions else None
+        calendar = calendar_for(code, clock.extra_non_working_days, where)
         events = tuple(sorted(clock.events, key=lambda event: event.on))
         return cls(clock, regime, calendar, events)
+
+    def calendar_note(self) -> str:
+        """Which holidays count and whose, as the explanation tells the user."""
+        rule = CALENDAR_RULES[self.calendar.code]
+        place = rule.place
+        if self.calendar.subdivision is not None:
+            place = subdivision_name(self.calendar.code, self.calendar.subdivision)
+            if rule.default_subdivision is None:  # the nation's days and the province's
+                place = f"{rule.national_place} and {place}"
+            elif not self.clock.subdivision:
+                place += " (no state or territory set for the body)"
+        substitutes = "count" if rule.substitutes else "do not count"
+        return f"Holidays counted: {rule.holidays}; those of {place}; substitute days {substitutes}"
 
     def last(self, *kinds: ClockEventKind) -> ClockEvent | None:
         return next((event for event in reversed(self.events) if event.kind in kinds), None)
@@ -341,7 +410,7 @@ def _due_on(context: _Context, state: _ClockState) -> Deadline | None:
     if state.stopped is not None:
         return None
     counted = _count_response_clock(context, state, context.regime.response)
-    steps = [*state.steps, context.regime.working_day_rule]
+    steps = [*state.steps, context.regime.working_day_rule, context.calendar_note()]
     return _deadline(counted, steps, context.regime.response_section)
 
 
@@ -350,7 +419,7 @@ def _due_on(context: _Context, state: _ClockState) -> Deadline | None:
 
 def _extended_due_on(
     context: _Context, state: _ClockState, due_on: Deadline | None
-) -> Deadline | None:
+) -> StageDeadline | None:
     claim = context.last(ClockEventKind.EXTENSION_CLAIMED)
     if claim is None:
         return None
@@ -368,15 +437,28 @@ def _extended_due_on(
 def _date_given_by_body(context: _Context, due: date, steps: list[str]) -> Deadline:
     summary = f"The authority gave {long_date(due)} as its new date → due {long_date(due)}"
     explanation = Explanation(summary, (*steps, summary), (), context.regime.extension_section)
-    return Deadline(due, explanation)
+    return Deadline(due, explanation, set_by_body=True)
+
+
+def _body_sets_date(
+    context: _Context, state: _ClockState, steps: Sequence[str], period: ReasonablePeriod
+) -> BodySetsDate:
+    summary = (
+        f'{period.section} allows "{period.words}": the law gives no date, so the due date '
+        "is the one the body states in its extension notice"
+    )
+    all_steps = (*state.steps, *steps, summary)
+    return BodySetsDate(Explanation(summary, all_steps, (), context.regime.extension_section))
 
 
 def _standard_extension(
     context: _Context, state: _ClockState, steps: Sequence[str]
-) -> Deadline | None:
+) -> StageDeadline | None:
     regime = context.regime
     if regime.extension is None or state.stopped is not None:
         return None
+    if isinstance(regime.extension, ReasonablePeriod):
+        return _body_sets_date(context, state, steps, regime.extension)
     total = regime.response.plus(regime.extension)
     counted = _count_response_clock(context, state, total)
     all_steps = [
@@ -384,6 +466,7 @@ def _standard_extension(
         *steps,
         f"{total.describe()} in all from day 0",
         regime.working_day_rule,
+        context.calendar_note(),
     ]
     return _deadline(counted, all_steps, regime.extension_section)
 
@@ -413,6 +496,7 @@ def _review_from(context: _Context, requested_on: date) -> Deadline | None:
         f"Review requested on {long_date(requested_on)}: that day is day 0 "
         f"({regime.review_section})",
         regime.working_day_rule,
+        context.calendar_note(),
     ]
     return _deadline(counted, steps, regime.review_section)
 

@@ -1,8 +1,43 @@
 """The FOI regimes we track: their time limits, calendars and the law behind each.
 
-Where a statute says "a reasonable period" and we had to pick a number, the citation says
-so. "Very overdue" is not a statutory idea: throughout it means "later than the longest
+Where a statute says "a reasonable period" and leaves the length to the body (NZ OIA
+s.15A, Canada ATIA s.9(1)), the extension is a ``ReasonablePeriod``: the engine gives no
+date for it and the body's own date, from its extension notice, is the one that counts.
+"Very overdue" is not a statutory idea: throughout it means "later than the longest
 standard extension would allow" (for FOISA, which has no extension, 20 working days late).
+
+Lines of LAW.md marked "check", as confirmed against the sources (stored copies of the
+public pages, read December 2026):
+- ICO complaint window: "within six weeks of receiving your final response or last
+  substantive contact with the public authority"; and "if you've not been given the
+  outcome of the internal review after 40 working days - you can complain to us"
+  (ico.org.uk, Make a complaint > FOI and EIR complaints).
+- Asking for an internal review: "a public authority could refuse to deal with it if you
+  wait longer than 40 working days"; the review "usually ... within another 20 working
+  days" (ico.org.uk, For the public > What to do if you are dissatisfied with the
+  response). For authorities: "no longer than 20 working days in most cases, or 40 in
+  exceptional circumstances" (ico.org.uk, Guide to managing an FOI request > Complaints
+  and internal reviews).
+- FOIA s.10(3) public interest extension: the Act says only "such time as is reasonable in
+  the circumstances"; the ICO's guidance that this should normally be no more than a
+  further 20 working days (40 in all) could not be retrieved in this check, so the
+  explanation quotes the Act and calls the 40 working days the ICO's expectation.
+- EIR working day: reg 2(1) takes "working day" from FOIA s.10(6) (the stored copy of
+  reg 2 on legislation.gov.uk was cut short before the definition; the EIR guidance of
+  authorities that was reached says "a public holiday anywhere in the UK").
+- UK GDPR Art 12A (time limits, "stop the clock" for clarification): in force on
+  5 February 2026, SI 2026/82 reg 2 (Data (Use and Access) Act 2025 s.76).
+- NZ OIA s.15A(2): "Any extension under subsection (1) shall be for a reasonable period of
+  time having regard to the circumstances"; s.15A(4)(a): the notice must "specify the
+  period of the extension" (legislation.govt.nz).
+- Canada ATIA s.9(1): the head "may extend the time limit ... for a reasonable period of
+  time, having regard to the circumstances", giving notice "within thirty days after the
+  request is received" (laws-lois.justice.gc.ca).
+- Australia FOI Act s.15(6)/(8) (consultation) and s.15AA (with agreement): 30 more days
+  each, fixed by the Act (OAIC, Extension of time for processing requests; ATO copy of
+  s.15AA). Ireland FOI Act 2014 s.14(1): "such period as he or she considers necessary
+  but not exceeding a period of 4 weeks" (irishstatutebook.ie): the outer limit is the
+  Act's, so the engine gives it.
 """
 
 from __future__ import annotations
@@ -10,7 +45,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .calendars import UK_NATIONS
+from .calendars import CALENDAR_RULES, UK_NATIONS, CalendarRule
+from .errors import DeadlineInputError, UnknownPlace
 
 
 class Unit(StrEnum):
@@ -43,6 +79,17 @@ class Period:
         return Period(self.amount + other.amount, self.unit)
 
 
+@dataclass(frozen=True)
+class ReasonablePeriod:
+    """A stage whose length the statute leaves to the body: the engine gives no date."""
+
+    words: str  # the statute's own words, quoted to users
+    section: str
+
+    def describe(self) -> str:
+        return f'{self.section}: "{self.words}"; the date is the one the body gives'
+
+
 # Event kinds (ClockEventKind values) that can start the regulator window.
 RESPONSE = "response"
 REVIEW_DECIDED = "review_decided"
@@ -57,7 +104,8 @@ class Regime:
     working_day_rule: str
     response: Period
     response_section: str
-    extension: Period | None  # added to `response`, counted from the same start
+    # Added to `response`, counted from the same start; a ReasonablePeriod has no date.
+    extension: Period | ReasonablePeriod | None
     extension_section: str
     review: Period | None  # counted from the day the review request is received
     review_section: str
@@ -76,8 +124,13 @@ class Regime:
     school_very_overdue: Period | None = None
     school_section: str = ""
 
+    @property
+    def calendar_rule(self) -> CalendarRule:
+        """Which holidays, whose, and whether substitute days count (uk-sar: England's)."""
+        return CALENDAR_RULES[self.calendar or "gb-eng"]
 
-class UnknownRegime(KeyError):
+
+class UnknownRegime(KeyError, DeadlineInputError):
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "unknown regime"
 
@@ -109,14 +162,16 @@ UK_FOIA = Regime(
     response=_working(20),
     response_section="FOIA s.10(1)",
     extension=_working(20),
+    # s.10(3): "such time as is reasonable in the circumstances"; the ICO expects no more
+    # than 20 further working days, and a date beyond it is one the ICO treats as late.
     extension_section=(
-        "FOIA s.10(3) public interest extension; ICO guidance: no more than 20 further "
-        "working days (40 in all)"
+        'FOIA s.10(3) public interest extension: "such time as is reasonable in the '
+        'circumstances"; the ICO expects no more than 20 further working days (40 in all)'
     ),
     review=_working(20),
     review_section=(
         "FOIA s.45 Code of Practice; ICO guidance: internal review within 20 working days "
-        "(40 in exceptional cases)"
+        "in most cases, 40 in exceptional circumstances"
     ),
     very_overdue=_working(40),
     very_overdue_basis=(
@@ -125,7 +180,8 @@ UK_FOIA = Regime(
     regulator=_ICO,
     regulator_window=Period(6, Unit.WEEKS),
     regulator_window_section=(
-        "FOIA s.50; ICO guidance: complain within 6 weeks of the final response"
+        "FOIA s.50; ICO: complain within six weeks of the final response or last "
+        "substantive contact"
     ),
     clarification_section="FOIA s.1(3)",
     fee_section="FOIA s.10(2)",
@@ -143,7 +199,7 @@ UK_EIR = Regime(
     name="Environmental Information Regulations 2004",
     short_name="EIR",
     calendar="uk",
-    working_day_rule="EIR: working days as in " + _UK_WORKING_DAY,
+    working_day_rule="EIR reg 2(1): working days as in " + _UK_WORKING_DAY,
     response=_working(20),
     response_section="EIR reg 5(2)",
     extension=_working(20),
@@ -155,7 +211,8 @@ UK_EIR = Regime(
     regulator=_ICO,
     regulator_window=Period(6, Unit.WEEKS),
     regulator_window_section=(
-        "EIR reg 18 (FOIA s.50); ICO guidance: complain within 6 weeks of the final response"
+        "EIR reg 18 (FOIA s.50); ICO: complain within six weeks of the final response or "
+        "last substantive contact"
     ),
     clarification_section="EIR reg 9(4)",
     fee_section="EIR reg 8 (advance payment)",
@@ -215,7 +272,7 @@ UK_SAR = Regime(
         "UK GDPR Art 77; ICO guidance: raise a concern within 3 months of the last "
         "meaningful contact"
     ),
-    clarification_section="UK GDPR Art 12A (in force 5 Feb 2026; ICO guidance before)",
+    clarification_section="UK GDPR Art 12A (in force 5 Feb 2026, SI 2026/82)",
     fee_section="UK GDPR Art 12A: the time runs from receipt of the fee",
     roll_forward_rule="ICO guidance on subject access time limits",
 )
@@ -282,8 +339,9 @@ AU_FOI = Regime(
     short_name="FOI Act (Cth)",
     calendar="au",
     working_day_rule=(
-        "Acts Interpretation Act 1901 s.36(2): a last day on a Saturday, Sunday or holiday "
-        "moves to the next day that is none of these"
+        "Acts Interpretation Act 1901 s.36(2): a last day on a Saturday, a Sunday or a "
+        "public holiday in the place concerned (the body's state or territory, substitute "
+        "days included) moves to the next day that is none of these"
     ),
     response=_days(30),
     response_section="FOI Act 1982 s.15(5)(b)",
@@ -300,7 +358,10 @@ AU_FOI = Regime(
     regulator_window_section="FOI Act 1982 s.54S(1): IC review within 60 days of the decision",
     clarification_section="FOI Act 1982 s.15(2)-(3): time runs from a request that complies",
     fee_section="FOI Act 1982 s.31: days awaiting payment of a charge are not counted",
-    roll_forward_rule="Acts Interpretation Act 1901 s.36(2)",
+    roll_forward_rule=(
+        "Acts Interpretation Act 1901 s.36(2): the next day that is not a Saturday, a "
+        "Sunday or a holiday in the place concerned"
+    ),
 )
 
 NZ_OIA = Regime(
@@ -314,8 +375,13 @@ NZ_OIA = Regime(
     ),
     response=_working(20),
     response_section="OIA s.15(1)",
-    extension=_working(20),
-    extension_section="OIA s.15A: a reasonable period (20 more working days assumed)",
+    extension=ReasonablePeriod(
+        "a reasonable period of time having regard to the circumstances", "OIA s.15A(2)"
+    ),
+    extension_section=(
+        'OIA s.15A(2): "a reasonable period of time having regard to the circumstances", '
+        "specified in a notice given within 20 working days (s.15A(3)-(4))"
+    ),
     review=None,
     review_section="the OIA has no internal review stage",
     very_overdue=_working(40),
@@ -333,12 +399,18 @@ CA_ATI = Regime(
     calendar="ca",
     working_day_rule=(
         "Interpretation Act s.26: a time limit ending on a holiday runs to the next day that "
-        "is not one; TBS Access to Information Manual 7.1.1 treats weekends alike"
+        "is not one; s.35 holidays include Easter Monday and, in a province, its holidays; "
+        "TBS Access to Information Manual 7.1.1 treats Saturdays alike"
     ),
     response=_days(30),
     response_section="ATIA s.7",
-    extension=_days(30),
-    extension_section="ATIA s.9(1): a reasonable period (30 more days assumed)",
+    extension=ReasonablePeriod(
+        "for a reasonable period of time, having regard to the circumstances", "ATIA s.9(1)"
+    ),
+    extension_section=(
+        'ATIA s.9(1): "for a reasonable period of time, having regard to the circumstances", '
+        "notified within thirty days after the request is received"
+    ),
     review=None,
     review_section="the ATIA has no internal review stage",
     very_overdue=_days(60),
@@ -348,7 +420,9 @@ CA_ATI = Regime(
     regulator_window_section="ATIA s.31: complaint within 60 days of the response",
     regulator_window_from=(RESPONSE,),
     clarification_section="TBS Access to Information Manual: time runs from a clarified request",
-    roll_forward_rule="Interpretation Act (R.S.C. 1985, c. I-21) s.26; TBS manual 7.1.1",
+    roll_forward_rule=(
+        "Interpretation Act (R.S.C. 1985, c. I-21) s.26 and s.35; TBS manual 7.1.1 for Saturdays"
+    ),
 )
 
 REGIMES: dict[str, Regime] = {
@@ -381,8 +455,22 @@ _SUBDIVISION_CALENDARS = {subdiv: code for code, (subdiv, _) in UK_NATIONS.items
 _UK_WIDE = frozenset({"GB", "UK"})
 
 
+# Every nation a body may have: the four parts of the UK (and the UK as a whole) and the
+# countries whose FOI law we track.
+NATIONS = frozenset({"ENG", "WLS", "SCT", "NIR", "GB", "UK", "US", "IE", "AU", "NZ", "CA"})
+
+
+def check_nation(nation: str | None) -> str | None:
+    if nation and nation.strip().upper() not in NATIONS:
+        raise UnknownPlace(
+            f"unknown nation {nation!r}; expected one of {', '.join(sorted(NATIONS))}"
+        )
+    return nation.strip().upper() if nation else None
+
+
 def calendar_code_for(regime: Regime, nation: str | None = None) -> str:
     """The calendar the regime counts on; uk-sar uses the body's part of the UK."""
+    nation = check_nation(nation)
     if regime.calendar is not None:
         return regime.calendar
     key = (nation or "GB").upper()
@@ -392,6 +480,6 @@ def calendar_code_for(regime: Regime, nation: str | None = None) -> str:
         return _SUBDIVISION_CALENDARS[key]
     if key.lower() in UK_NATIONS:
         return key.lower()
-    raise ValueError(
+    raise UnknownPlace(
         f"{regime.short_name} needs a part of the UK (ENG, WLS, SCT or NIR), not {nation!r}"
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from requests_app.deadlines.calendars import CALENDAR_RULES, subdivision_name
 from requests_app.deadlines.regimes import REGIMES
 
 
@@ -35,6 +37,18 @@ class Nation(models.TextChoices):
     CANADA = "CA", "Canada"
 
 
+# The nations whose law looks at the body's state, territory or province, and the places
+# it may name: Acts Interpretation Act 1901 (Cth) s.36(2) counts the holidays "in the
+# place"; the Interpretation Act (Canada) s.35 adds a province's holidays.
+SUBDIVISION_CALENDARS = {"AU": "au", "CA": "ca"}
+
+
+SUBDIVISION_CHOICES: list[tuple[str, list[tuple[str, str]]]] = [
+    (label, [(sub, subdivision_name(code, sub)) for sub in CALENDAR_RULES[code].subdivisions])
+    for code, label in (("au", "Australia"), ("ca", "Canada"))
+]
+
+
 class PublicBodyQuerySet(models.QuerySet["PublicBody"]):
     def active(self) -> PublicBodyQuerySet:
         return self.filter(is_active=True)
@@ -51,6 +65,16 @@ class PublicBody(models.Model):
     foi_email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
     nation = models.CharField(max_length=3, choices=Nation.choices, default=Nation.ENGLAND)
+    subdivision = models.CharField(
+        "state, territory or province",
+        max_length=3,
+        blank=True,
+        choices=SUBDIVISION_CHOICES,
+        help_text=(
+            "Australia: the state or territory; Canada: the province or territory. Their "
+            "holidays move deadlines. Blank elsewhere."
+        ),
+    )
     default_regime = models.CharField(max_length=20, choices=regime_choices, default="uk-foia")
     tags = models.ManyToManyField(Tag, blank=True, related_name="bodies")
     notes = models.TextField(blank=True)
@@ -71,6 +95,16 @@ class PublicBody(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("body_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        code = SUBDIVISION_CALENDARS.get(self.nation)
+        places = CALENDAR_RULES[code].subdivisions if code else ()
+        if self.subdivision and self.subdivision not in places:
+            where = Nation(self.nation).label if self.nation in Nation.values else self.nation
+            raise ValidationError(
+                {"subdivision": f"{self.subdivision} is not a state or province of {where}."}
+            )
 
     @property
     def label(self) -> str:

@@ -127,11 +127,17 @@ NATION_CALENDARS = {
 
 
 def deadline_calendar(
-    regime: str, nation: str, extra_days: tuple[ExtraNonWorkingDay, ...] = ()
+    regime: str,
+    nation: str,
+    extra_days: tuple[ExtraNonWorkingDay, ...] = (),
+    subdivision: str = "",
 ) -> Calendar:
-    """The calendar a regime counts working days in (UK SAR: the body's nation)."""
-    code = get_regime(regime).calendar or NATION_CALENDARS.get(nation, "gb-eng")
-    return calendar_for(code, extra_days)
+    """The calendar a regime counts working days in (UK SAR: the body's nation; Australia
+    and Canada: the body's state, territory or province)."""
+    info = get_regime(regime)
+    code = info.calendar or NATION_CALENDARS.get(nation, "gb-eng")
+    where = subdivision if subdivision in info.calendar_rule.subdivisions else None
+    return calendar_for(code, extra_days, where)
 
 
 # The dates the engine computes, and every field a refresh writes.
@@ -367,7 +373,8 @@ class FoiRequest(models.Model):
             return None
         if extra_days is None:
             extra_days = NonWorkingDay.engine_days()
-        calendar = deadline_calendar(self.regime, self.public_body.nation, extra_days)
+        body = self.public_body
+        calendar = deadline_calendar(self.regime, body.nation, extra_days, body.subdivision)
         return calendar.working_days_between(today, self.next_due_on)
 
     # --- transitions -------------------------------------------------------------
@@ -452,6 +459,7 @@ class FoiRequest(models.Model):
             received_on=started,
             events=events,
             nation=self.public_body.nation,
+            subdivision=self.public_body.subdivision or None,
             is_school=any(tag.slug == "school" for tag in self.public_body.tags.all()),
             extra_non_working_days=(
                 extra_days if extra_days is not None else NonWorkingDay.engine_days()

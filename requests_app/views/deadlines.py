@@ -18,9 +18,15 @@ from icalendar import Calendar as ICalendar
 from icalendar import Event as IEvent
 
 from requests_app.deadline_dates import CalendarEntry, calendar_entries
-from requests_app.deadlines.clock import STAGES, due_for_stage
+from requests_app.deadlines.clock import StageDeadline, due_for_stage
+from requests_app.deadlines.errors import (
+    DateOutOfRange,
+    DeadlineInputError,
+    StageNotInRegime,
+    UnknownPlace,
+)
 from requests_app.models import Campaign, FoiRequest, Nation, NonWorkingDay, Profile
-from requests_app.models.bodies import regime_choices
+from requests_app.models.bodies import SUBDIVISION_CHOICES, regime_choices
 from requests_app.views.access import owned_campaign, signed_in_user
 
 FEED_DAYS_BACK = 30
@@ -46,21 +52,48 @@ class CalculatorForm(forms.Form):
         required=False,
         help_text="Matters for subject access requests, which follow the body's bank holidays.",
     )
+    subdivision = forms.ChoiceField(
+        label="State, territory or province",
+        choices=[("", "—"), *SUBDIVISION_CHOICES],
+        required=False,
+        help_text=(
+            "Australia and Canada count the holidays of the body's state, territory or province."
+        ),
+    )
 
-
-def deadline_calculator(request: HttpRequest) -> HttpResponse:
-    form = CalculatorForm(request.GET or None)
-    deadline = None
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["stage"] in STAGES:
-            deadline = due_for_stage(
+    def deadline(self) -> StageDeadline | None:
+        """The stage's deadline, or None with the engine's message as a form error."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        try:
+            return due_for_stage(
                 data["regime"],
                 data["received"],
                 data["stage"],
                 nation=data["nation"] or None,
+                subdivision=data["subdivision"] or None,
                 extra=NonWorkingDay.engine_days(),
             )
+        except DeadlineInputError as error:
+            self.add_error(_field_for(error), str(error))
+            return None
+
+
+def _field_for(error: DeadlineInputError) -> str | None:
+    """The field a message belongs next to; None puts it above the form."""
+    if isinstance(error, DateOutOfRange):
+        return "received"
+    if isinstance(error, StageNotInRegime):
+        return "stage"
+    if isinstance(error, UnknownPlace):
+        return "subdivision" if "province" in str(error) else "nation"
+    return None
+
+
+def deadline_calculator(request: HttpRequest) -> HttpResponse:
+    form = CalculatorForm(request.GET or None)
+    deadline = form.deadline() if request.GET else None
     return render(
         request, "requests_app/deadlines/calculator.html", {"form": form, "deadline": deadline}
     )

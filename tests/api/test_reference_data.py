@@ -57,6 +57,32 @@ def test_the_deadline_calculation_explains_bad_input(alice_api: APIClient) -> No
     )
     assert no_extension.status_code == 400
     assert "no standard extended time limit" in no_extension.json()["stage"][0]
+    too_late = alice_api.get("/api/v1/deadlines/", {"regime": "uk-foia", "received": "9999-12-31"})
+    assert too_late.status_code == 400
+    assert "outside the dates" in too_late.json()["received"][0]
+    elsewhere = alice_api.get(
+        "/api/v1/deadlines/", {"regime": "au-foi", "received": "2026-01-05", "subdivision": "ON"}
+    )
+    assert elsewhere.status_code == 400
+    assert "expected one of ACT" in elsewhere.json()["stage"][0]
+
+
+def test_a_reasonable_period_comes_back_as_the_bodys_date(alice_api: APIClient) -> None:
+    response = alice_api.get(
+        "/api/v1/deadlines/", {"regime": "nz-oia", "received": "2026-03-02", "stage": "extended"}
+    )
+    assert response.status_code == 200
+    assert response.json()["due"] is None
+    assert response.json()["set_by_body"] is True
+    assert "OIA s.15A(2)" in response.json()["explanation"]["summary"]
+
+
+def test_the_deadline_calculation_counts_the_bodys_state(alice_api: APIClient) -> None:
+    # 30 days after Sat 28 Nov 2026 is Mon 28 Dec, Boxing Day (observed) in New South Wales.
+    response = alice_api.get(
+        "/api/v1/deadlines/", {"regime": "au-foi", "received": "2026-11-28", "subdivision": "NSW"}
+    )
+    assert response.json()["due"] == "2026-12-29"
 
 
 def test_the_deadline_calculation_needs_a_token(db: None) -> None:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from requests_app.deadlines import ExtraNonWorkingDay, SkippedDay, calendar_for
+from requests_app.deadlines import ExtraNonWorkingDay, SkippedDay, UnknownPlace, calendar_for
 
 
 def test_it_skips_st_andrews_day_for_an_english_body() -> None:
@@ -190,12 +190,37 @@ def test_new_zealand_anniversary_days_are_working_days() -> None:
     assert not nz.is_working_day(date(2026, 2, 6))  # Waitangi Day
 
 
-def test_australia_counts_national_holidays_not_state_ones() -> None:
-    au = calendar_for("au")
+def test_australia_counts_the_holidays_of_the_bodys_state() -> None:
+    # Acts Interpretation Act 1901 s.36(2): a holiday "in the place concerned".
+    act, qld = calendar_for("au"), calendar_for("au", subdivision="QLD")
 
-    assert not au.is_working_day(date(2026, 1, 26))  # Australia Day
-    assert not au.is_working_day(date(2026, 4, 6))  # Easter Monday
-    assert au.is_working_day(date(2026, 6, 8))  # King's Birthday in most states only
+    assert not act.is_working_day(date(2026, 1, 26))  # Australia Day
+    assert not act.is_working_day(date(2026, 4, 6))  # Easter Monday
+    assert not act.is_working_day(date(2026, 3, 9))  # Canberra Day, ACT (the default)
+    assert qld.is_working_day(date(2026, 3, 9))
+    assert qld.is_working_day(date(2026, 6, 8))  # King's Birthday is in October in Queensland
+    assert not qld.is_working_day(date(2026, 10, 5))
+
+
+def test_australian_substitute_days_are_holidays() -> None:
+    nsw = calendar_for("au", subdivision="NSW")
+
+    assert nsw.non_working_reason(date(2026, 12, 28)) == "Boxing Day (observed) (New South Wales)"
+    assert not nsw.is_working_day(date(2022, 1, 3))  # New Year's Day 2022 was a Saturday
+
+
+def test_canada_counts_easter_monday_and_the_bodys_province() -> None:
+    federal, ontario = calendar_for("ca"), calendar_for("ca", subdivision="ON")
+
+    assert federal.non_working_reason(date(2026, 4, 6)) == "Easter Monday"  # s.35(1)
+    assert federal.is_working_day(date(2026, 2, 16))  # Family Day is Ontario's, not federal
+    assert ontario.non_working_reason(date(2026, 2, 16)) == "Family Day (Ontario)"
+    assert federal.is_working_day(date(2026, 12, 28))  # no Boxing Day in s.35
+
+
+def test_an_unknown_state_is_refused() -> None:
+    with pytest.raises(UnknownPlace, match="expected one of ACT"):
+        calendar_for("au", subdivision="ON")
 
 
 def test_canada_counts_the_federal_holidays() -> None:

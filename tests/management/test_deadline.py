@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from requests_app.models import NonWorkingDay
 
@@ -70,11 +73,49 @@ def test_an_added_non_working_day_moves_the_answer(capsys):
         (("uk-foia", "2026-02-30"), "not a date"),
         (("uk-foia", "yesterday"), "not a date"),
         (("uk-foia", "2026-01-05", "--stage", "appeal"), "unknown stage"),
+        (("nz-oia", "2026-01-05", "--stage", "review"), "OIA has no standard review"),
+        (("scot-foisa", "2026-01-05", "--stage", "extended"), "no standard extended"),
+        (("uk-sar", "2026-01-05", "--nation", "XX"), "unknown nation 'XX'"),
+        (("au-foi", "2026-01-05", "--subdivision", "ON"), "expected one of ACT, NSW"),
+        (("uk-foia", "2026-01-05", "--subdivision", "NSW"), "leave out --subdivision"),
+        (("uk-foia", "0437-04-03"), "0437-04-03 is outside the dates"),
+        (("uk-foia", "9999-12-31"), "9999-12-31 is outside the dates"),
+        (("uk-foia", "2200-12-20"), "2201 is outside the dates"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_status_2(capsys, args, message):
-    out, err, code = run_deadline(capsys, *args)
-    assert code == 2
-    assert out == ""
-    assert message in err
-    assert len(err.strip().splitlines()) == 1
+def test_bad_input_is_a_one_line_command_error_with_status_2(capsys, args, message):
+    with pytest.raises(CommandError) as raised:
+        call_command("deadline", *args)
+    assert message in str(raised.value)
+    assert len(str(raised.value).splitlines()) == 1
+    assert raised.value.returncode == 2
+    assert capsys.readouterr().out == ""
+
+
+def test_bad_input_on_the_command_line_prints_one_line_not_a_traceback(tmp_path):
+    # The way a user meets it: a real process, its stderr and its exit status.
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "deadline", "nz-oia", "9999-12-31"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "CommandError: 9999-12-31 is outside the dates the deadline engine supports "
+        "(1950-01-01 to 2200-12-31)"
+    ]
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.django_db
+def test_a_reasonable_period_has_no_statutory_date(capsys):
+    out, _, code = run_deadline(capsys, "ca-ati", "2026-03-02", "--stage", "extended", "--json")
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["due"] is None
+    assert "for a reasonable period of time" in payload["explanation"]["summary"]
+    text, _, _ = run_deadline(capsys, "nz-oia", "2026-03-02", "--stage", "extended")
+    assert text.splitlines()[0] == "Set by the body"
