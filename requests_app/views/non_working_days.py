@@ -92,4 +92,5 @@ def confirmation(added: Added) -> str:
 
 
 def described(move: DateMove) -> str:
-    return f"{move.foi_request.reference} {move.label.lower()} {long(move.before)} → {long(move.after)}"
+    moved = f"{long(move.before)} → {long(move.after)}"
+    return f"{move.foi_request.reference} {move.label.lower()} {moved}"
