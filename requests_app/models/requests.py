@@ -535,12 +535,17 @@ class FoiRequest(models.Model):
             return deadlines
         claims = [e for e in clock.events if e.kind == ClockEventKind.EXTENSION_CLAIMED]
         if claims and claims[-1].new_due_on is not None:
-            return deadlines
+            # "Very overdue" means later than the longest standard extension; with the
+            # body's own date there is none, and the body's date is the one that counts.
+            return replace(deadlines, very_overdue_on=None)
         return replace(deadlines, extended_due_on=None)
 
     def _review_request_deadline(self, clock: ClockInput | None) -> Deadline | None:
-        responses = [e for e in clock.events if e.kind == ClockEventKind.RESPONSE] if clock else []
-        if clock is None or not responses:
+        """The last day to ask for a review of the latest response, until one is asked for."""
+        kinds = (ClockEventKind.RESPONSE, ClockEventKind.REVIEW_REQUESTED)
+        events = [e for e in clock.events if e.kind in kinds] if clock else []
+        responses = [e for e in events if e.kind == ClockEventKind.RESPONSE]
+        if clock is None or not responses or events[-1].kind != ClockEventKind.RESPONSE:
             return None
         calendar = deadline_calendar(self.regime, clock.nation or "", clock.extra_non_working_days)
         return review_request_closes(

@@ -43,6 +43,13 @@ class NonWorkingDayForm(forms.ModelForm[NonWorkingDay]):
             raise forms.ValidationError(problem)
         return on
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        on, calendar = cleaned.get("on"), cleaned.get("calendar")
+        if on and calendar and NonWorkingDay.objects.filter(on=on, calendar=calendar).exists():
+            self.add_error("on", f"{long(on)} is already a non-working day in that calendar.")
+        return cleaned
+
     def engine_day(self) -> ExtraNonWorkingDay:
         data = self.cleaned_data
         return ExtraNonWorkingDay(on=data["on"], name=data["name"], calendar=data["calendar"])

@@ -48,7 +48,12 @@ def test_the_edit_form_refuses_a_sent_date_in_the_year_437(
 def test_the_new_request_form_refuses_a_sent_date_in_the_year_437(
     alice_client: Client, body: models.PublicBody
 ) -> None:
-    data = {"title": "Odd", "public_body": body.pk, "sent_on": "0437-01-05", "visibility": "private"}
+    data = {
+        "title": "Odd",
+        "public_body": body.pk,
+        "sent_on": "0437-01-05",
+        "visibility": "private",
+    }
     response = alice_client.post(reverse("request_create"), data)
     assert response.status_code == 200
     assert "outside the years deadlines can be worked out for (1950 to 2200)" in response.text
@@ -160,9 +165,7 @@ def test_a_sent_date_more_than_a_day_ahead_is_refused(
     page = alice_client.post(reverse("request_create"), {**data, "visibility": "private"})
     assert page.status_code == 200
     assert "cannot have been sent on 15 January 2027" in page.text
-    api = alice_api.post(
-        "/api/v1/requests/", {**data, "public_body": body.slug}, format="json"
-    )
+    api = alice_api.post("/api/v1/requests/", {**data, "public_body": body.slug}, format="json")
     assert api.status_code == 400
     assert "more than a day ahead" in api.json()["sent_on"][0]
     assert not models.FoiRequest.objects.filter(title="Typo").exists()
