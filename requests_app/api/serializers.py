@@ -174,6 +174,9 @@ class DeadlinesSerializer(serializers.Serializer[FoiRequest]):
     review_due_on = serializers.DateField(read_only=True, allow_null=True)
     very_overdue_on = serializers.DateField(read_only=True, allow_null=True)
     escalation_closes_on = serializers.DateField(read_only=True, allow_null=True)
+    review_request_closes_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The last day to ask for an internal review."
+    )
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
     explanations = serializers.JSONField(source="deadline_explanations", read_only=True)
 
