@@ -101,6 +101,8 @@ def event_date_error(
     *, kind: str, on: dt.date, foi_request: FoiRequest, today: dt.date
 ) -> str | None:
     """Why an event of `kind` cannot be dated `on` for this request, or None."""
+    if kind == EventKind.SENT:
+        return sent_on_error(on, today)
     if problem := uncountable(on):
         return problem
     if on > today:

@@ -266,7 +266,9 @@ class EventForm(forms.Form):
         self.foi_request = foi_request
         self.fields["on"].initial = timezone.localdate
         self.fields["on"].help_text = "The day it happened (or you received it)."
-        self.fields["on"].widget.attrs.update(date_limits(timezone.localdate()))
+        today = timezone.localdate()
+        latest = latest_sent_on(today) if kind == EventKind.SENT else today
+        self.fields["on"].widget.attrs.update(date_limits(latest))
 
     def clean_on(self) -> dt.date:
         on: dt.date = self.cleaned_data["on"]

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from requests_app import models
 from tests.dates.conftest import TODAY
+from tests.factories import FoiRequestFactory
 
 
 def edit_data(foi_request: models.FoiRequest, **changes: str) -> dict[str, Any]:
@@ -175,3 +176,14 @@ def test_the_form_tells_the_browser_the_dates_it_accepts(alice_client: Client, d
     html = alice_client.get(reverse("request_create")).text
     assert 'min="1950-01-01"' in html
     assert 'max="2026-01-16"' in html
+
+
+def test_marking_a_draft_sent_follows_the_same_rule_as_the_form(
+    alice_client: Client, user: Any, body: models.PublicBody
+) -> None:
+    draft = FoiRequestFactory(owner=user, public_body=body)
+    refused = alice_client.post(event_url(draft, "sent"), {"on": "2026-02-15"})
+    assert "cannot have been sent on 15 February 2026" in refused.text
+    alice_client.post(event_url(draft, "sent"), {"on": "2026-01-16"})
+    draft.refresh_from_db()
+    assert (draft.status, draft.sent_on) == (models.Status.AWAITING_RESPONSE, dt.date(2026, 1, 16))
