@@ -15,6 +15,7 @@ from requests_app.views import (
     exports,
     messages,
 )
+from requests_app.views import non_working_days as non_working_day_views
 from requests_app.views import requests as request_views
 
 urlpatterns = [
@@ -53,6 +54,11 @@ urlpatterns = [
     path("campaigns/<slug:slug>/members/", campaigns.campaign_members, name="campaign_members"),
     # Deadlines: the public calculator, the month calendar and the secret feeds.
     path("deadlines/calculator/", deadlines.deadline_calculator, name="deadline_calculator"),
+    path(
+        "deadlines/non-working-days/",
+        non_working_day_views.non_working_days,
+        name="non_working_days",
+    ),
     path("calendar/", deadlines.deadline_calendar, name="deadline_calendar"),
     path("calendar/reset/", deadlines.calendar_token_reset, name="calendar_token_reset"),
     path("calendar/feed/<str:token>.ics", deadlines.calendar_feed, name="calendar_feed"),

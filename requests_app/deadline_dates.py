@@ -1,4 +1,8 @@
-"""The dates a calendar shows: every statutory deadline of the requests a user can see."""
+"""The dates a calendar shows: every deadline that still applies to the requests a user can see.
+
+A date the request has moved past (the response came, the review was decided) is not
+shown: `FoiRequest.live_dates` says which apply, and the query asks only for those.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,14 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from requests_app.models import FoiRequest
-from requests_app.models.requests import WAITING_STATUSES, Status
+from requests_app.models.requests import LIVE_STATUSES, WAITING_STATUSES, Status
 
 # Stored date field → (kind shown on calendars, label).
 DATE_KINDS = {
     "due_on": ("due", "Response due"),
     "extended_due_on": ("extended", "Extended deadline"),
     "review_due_on": ("review", "Internal review due"),
+    "review_request_closes_on": ("review-request", "Last day to ask for an internal review"),
     "escalation_closes_on": ("regulator", "Last day to complain to the regulator"),
 }
 
@@ -39,7 +44,8 @@ def calendar_entries(
     """Entries dated within [first, last], in date order; one query whatever the range."""
     in_range = Q()
     for field in DATE_KINDS:
-        in_range |= Q(**{f"{field}__gte": first, f"{field}__lte": last})
+        dated = Q(**{f"{field}__gte": first, f"{field}__lte": last})
+        in_range |= dated & Q(status__in=LIVE_STATUSES[field])
     rows = requests.filter(in_range).exclude(status__in=(Status.WITHDRAWN, Status.CLOSED))
     entries = [
         entry
@@ -53,22 +59,18 @@ def _entries_of(
     foi_request: FoiRequest, first: dt.date, last: dt.date, today: dt.date
 ) -> list[CalendarEntry]:
     entries = []
+    live = foi_request.live_dates()
     for field, (kind, label) in DATE_KINDS.items():
-        on = getattr(foi_request, field)
-        if on is None or not first <= on <= last or _superseded(foi_request, field):
+        on = live.get(field)
+        if on is None or not first <= on <= last:
             continue
         overdue = on < today and _still_owed(foi_request, field)
         entries.append(CalendarEntry(on, kind, label, foi_request, overdue))
     return entries
 
 
-def _superseded(foi_request: FoiRequest, field: str) -> bool:
-    """An original deadline no longer counts once an extension replaced it."""
-    return field == "due_on" and foi_request.extended_due_on is not None
-
-
 def _still_owed(foi_request: FoiRequest, field: str) -> bool:
-    if field == "escalation_closes_on":
+    if field in ("escalation_closes_on", "review_request_closes_on"):
         return False
     return (
         foi_request.status in WAITING_STATUSES

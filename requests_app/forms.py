@@ -22,6 +22,13 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from requests_app.audit import changes_between, record_audit, snapshot
+from requests_app.date_checks import (
+    event_date_error,
+    latest_sent_on,
+    request_date_errors,
+    uncountable,
+)
+from requests_app.deadlines.calendars import FIRST_SUPPORTED_YEAR
 from requests_app.models import (
     Campaign,
     Direction,
@@ -37,12 +44,22 @@ from requests_app.models import (
     Tag,
 )
 from requests_app.models.bodies import regime_choices
-from requests_app.models.requests import OUTCOME_STATUSES
+from requests_app.models.requests import (
+    OUTCOME_STATUSES,
+    extension_left_to_body,
+    extension_rule_words,
+)
 from requests_app.reports.statistics import COMPLAINT_OUTCOMES
 from requests_app.widgets import QuickSelect
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def date_limits(latest: dt.date) -> dict[str, str]:
+    """The browser's own check of a date field; the form checks again on the server."""
+    return {"min": f"{FIRST_SUPPORTED_YEAR}-01-01", "max": latest.isoformat()}
+
 
 # What an event may change on its request, as the audit trail records it.
 AUDITED_BY_EVENTS = ("status", "next_due_on", "due_on", "extended_due_on", "review_due_on")
@@ -162,6 +179,8 @@ class FoiRequestForm(forms.ModelForm):
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
         self.fields["regime"].choices = [("", "The body's usual law"), *regime_choices()]  # type: ignore[attr-defined]
         self.fields["regime"].widget.attrs["data-regime"] = "true"
+        for name in ("sent_on", "received_on"):
+            self.fields[name].widget.attrs.update(date_limits(latest_sent_on(timezone.localdate())))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -169,10 +188,20 @@ class FoiRequestForm(forms.ModelForm):
         if not cleaned.get("regime") and body is not None:
             cleaned["regime"] = body.default_regime
             self.instance.regime = body.default_regime
-        sent_on, received_on = cleaned.get("sent_on"), cleaned.get("received_on")
-        if sent_on and received_on and received_on < sent_on:
-            self.add_error("received_on", "The body cannot receive it before it was sent.")
+        errors = request_date_errors(
+            sent_on=cleaned.get("sent_on"),
+            received_on=cleaned.get("received_on"),
+            today=timezone.localdate(),
+            foi_request=self.instance,
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
         return cleaned
+
+    def sent_in_future(self) -> bool:
+        """A sent date of tomorrow is accepted, and the page says so (see date_checks)."""
+        sent_on = self.cleaned_data.get("sent_on")
+        return sent_on is not None and sent_on > timezone.localdate()
 
 
 class MessageForm(forms.ModelForm):
@@ -237,11 +266,17 @@ class EventForm(forms.Form):
         self.foi_request = foi_request
         self.fields["on"].initial = timezone.localdate
         self.fields["on"].help_text = "The day it happened (or you received it)."
+        today = timezone.localdate()
+        latest = latest_sent_on(today) if kind == EventKind.SENT else today
+        self.fields["on"].widget.attrs.update(date_limits(latest))
 
     def clean_on(self) -> dt.date:
         on: dt.date = self.cleaned_data["on"]
-        if on > timezone.localdate():
-            raise forms.ValidationError("That date is in the future.")
+        today = timezone.localdate()
+        if problem := event_date_error(
+            kind=self.kind, on=on, foi_request=self.foi_request, today=today
+        ):
+            raise forms.ValidationError(problem)
         return on
 
     def extra_arguments(self) -> dict[str, Any]:
@@ -298,16 +333,30 @@ def exemptions_for(regime: str) -> QuerySet[Exemption]:
 
 class ExtensionEventForm(EventForm):
     new_due_on = forms.DateField(
-        label="New due date",
+        label="New date the body gave",
         required=False,
         widget=DATE_INPUT,
-        help_text="The date the body now promises; leave blank for the statutory extension.",
+        help_text="The date in the extension notice; leave blank for the statutory extension.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        regime = self.foi_request.regime_info
+        if extension_left_to_body(regime):
+            # OIA s.15A, ATIA s.9(1): no period to count, so the body's date is the deadline.
+            field = self.fields["new_due_on"]
+            field.required = True
+            field.help_text = (
+                f"The date in the extension notice. The law sets no fixed period "
+                f"({extension_rule_words(regime)}), so the body's date is the deadline."
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         on, new_due_on = cleaned.get("on"), cleaned.get("new_due_on")
-        if on and new_due_on and new_due_on <= on:
+        if new_due_on and (problem := uncountable(new_due_on)):
+            self.add_error("new_due_on", problem)
+        elif on and new_due_on and new_due_on <= on:
             self.add_error("new_due_on", "The new due date must be after the date of the notice.")
         return cleaned
 

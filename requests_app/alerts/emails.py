@@ -94,6 +94,8 @@ _WHEN: dict[str, str] = {
     Kind.CLARIFICATION_OWED: "asked {day}",
     Kind.NEW_CORRESPONDENCE: "received {day}",
     Kind.SAVED_SEARCH_MATCH: "matched {day}",
+    Kind.REVIEW_REQUEST_CLOSING: "ask by {day}",
+    Kind.DEADLINES_MOVED: "{day} is now a non-working day",
 }
 
 
@@ -155,6 +157,8 @@ def alert_context(alert: Alert) -> dict[str, Any]:
         context["new_messages"] = new_messages(alert)
     if alert.kind == Kind.SAVED_SEARCH_MATCH:
         context["searches"] = list(alert.details.get("searches", []))
+    if alert.kind == Kind.DEADLINES_MOVED:
+        context["moves"] = list(alert.details.get("moves", []))
     if kind.letter:
         context["letter"] = render_to_string(f"emails/alerts/letters/{kind.letter}.txt", context)
     return context

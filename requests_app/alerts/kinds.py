@@ -19,7 +19,7 @@ from enum import StrEnum
 from django.conf import settings
 
 from requests_app.deadlines.calendars import Calendar
-from requests_app.models.requests import OUTCOME_STATUSES, Status
+from requests_app.models.requests import OUTCOME_STATUSES, REVIEWABLE_OUTCOMES, Status
 
 
 class Kind(StrEnum):
@@ -33,6 +33,8 @@ class Kind(StrEnum):
     CLARIFICATION_OWED = "clarification_owed"
     NEW_CORRESPONDENCE = "new_correspondence"
     SAVED_SEARCH_MATCH = "saved_search_match"
+    REVIEW_REQUEST_CLOSING = "review_request_closing"
+    DEADLINES_MOVED = "deadlines_moved"
 
 
 # A body's answer is owed in these statuses; the current deadline is `next_due_on`.
@@ -45,6 +47,9 @@ MAY_COMPLAIN = (*(s for s in OUTCOME_STATUSES if s != Status.SUCCESSFUL), Status
 # body is waiting for us (FOIA s.1(3): the clock does not run until we answer).
 CLARIFICATION_REMINDER_WORKING_DAYS = 5
 DEFAULT_DUE_SOON_WORKING_DAYS = 3
+# Calendar days before the last day to ask for an internal review that we warn: enough
+# to write the letter.
+REVIEW_REQUEST_WARNING_DAYS = 7
 
 
 def regulator_warning_days() -> int:
@@ -137,6 +142,15 @@ KINDS: dict[str, AlertKind] = {
             None,
         ),
         AlertKind(
+            Kind.REVIEW_REQUEST_CLOSING,
+            "Last days to ask for an internal review",
+            "Ask for a review by",
+            "review_request_closes_on",
+            REVIEWABLE_OUTCOMES,
+            False,
+            "review_of_response",
+        ),
+        AlertKind(
             Kind.NEW_CORRESPONDENCE,
             "New correspondence",
             "New correspondence",
@@ -152,6 +166,16 @@ KINDS: dict[str, AlertKind] = {
             None,
             (),
             False,
+            None,
+        ),
+        # Made when staff add a non-working day that moves stored deadlines.
+        AlertKind(
+            Kind.DEADLINES_MOVED,
+            "Deadlines moved by a new non-working day",
+            "Deadlines moved",
+            None,
+            (),
+            True,
             None,
         ),
     )
@@ -173,6 +197,7 @@ class RequestDates:
     review_due_on: dt.date | None = None
     very_overdue_on: dt.date | None = None
     escalation_closes_on: dt.date | None = None
+    review_request_closes_on: dt.date | None = None
     next_due_on: dt.date | None = None
     clarification_asked_on: dt.date | None = None
 
@@ -265,6 +290,12 @@ def _window_closing(
     return deadline - dt.timedelta(days=regulator_warning_days()) <= today <= deadline
 
 
+def _review_request_closing(
+    deadline: dt.date, dates: RequestDates, today: dt.date, calendar: Calendar, days: int
+) -> bool:
+    return deadline - dt.timedelta(days=REVIEW_REQUEST_WARNING_DAYS) <= today <= deadline
+
+
 def _clarification_owed(
     asked_on: dt.date, dates: RequestDates, today: dt.date, calendar: Calendar, days: int
 ) -> bool:
@@ -281,4 +312,5 @@ _WINDOWS: dict[str, Callable[[dt.date, RequestDates, dt.date, Calendar, int], bo
     Kind.REVIEW_OVERDUE: _passed,
     Kind.REGULATOR_WINDOW_CLOSING: _window_closing,
     Kind.CLARIFICATION_OWED: _clarification_owed,
+    Kind.REVIEW_REQUEST_CLOSING: _review_request_closing,
 }

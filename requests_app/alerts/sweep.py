@@ -31,6 +31,7 @@ from requests_app.alerts.kinds import (
     CLARIFICATION_REMINDER_WORKING_DAYS,
     DEADLINE_KINDS,
     DEFAULT_DUE_SOON_WORKING_DAYS,
+    REVIEW_REQUEST_WARNING_DAYS,
     VIEWER_KINDS,
     AlertKind,
     Kind,
@@ -188,6 +189,7 @@ CANDIDATE_FIELDS = (
     "review_due_on",
     "very_overdue_on",
     "escalation_closes_on",
+    "review_request_closes_on",
     "next_due_on",
     "clarification_asked_on",
 )
@@ -273,6 +275,9 @@ def _dates(code: str, today: dt.date, due_soon_until: dt.date) -> Q:
     if code == Kind.REGULATOR_WINDOW_CLOSING:
         warn_from = today + dt.timedelta(days=regulator_warning_days())
         return Q(escalation_closes_on__gte=today, escalation_closes_on__lte=warn_from)
+    if code == Kind.REVIEW_REQUEST_CLOSING:
+        warn_from = today + dt.timedelta(days=REVIEW_REQUEST_WARNING_DAYS)
+        return Q(review_request_closes_on__gte=today, review_request_closes_on__lte=warn_from)
     if code == Kind.CLARIFICATION_OWED:
         # N working days are at least N calendar days: the exact count is done in Python.
         asked_by = today - dt.timedelta(days=CLARIFICATION_REMINDER_WORKING_DAYS)

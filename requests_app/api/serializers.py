@@ -20,6 +20,7 @@ from rest_framework import serializers
 
 from requests_app.audit import snapshot
 from requests_app.batches.export import AnswerRow
+from requests_app.date_checks import request_date_errors
 from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.deadlines.clock import STAGES
 from requests_app.deadlines.regimes import REGIMES
@@ -174,6 +175,9 @@ class DeadlinesSerializer(serializers.Serializer[FoiRequest]):
     review_due_on = serializers.DateField(read_only=True, allow_null=True)
     very_overdue_on = serializers.DateField(read_only=True, allow_null=True)
     escalation_closes_on = serializers.DateField(read_only=True, allow_null=True)
+    review_request_closes_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The last day to ask for an internal review."
+    )
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
     explanations = serializers.JSONField(source="deadline_explanations", read_only=True)
 
@@ -262,12 +266,14 @@ class FoiRequestSerializer(serializers.ModelSerializer[FoiRequest]):
             attrs["regime"] = body.default_regime
         if self.instance is None and not attrs.get("regime") and body is not None:
             attrs["regime"] = body.default_regime
-        sent_on = attrs.get("sent_on", getattr(self.instance, "sent_on", None))
-        received_on = attrs.get("received_on", getattr(self.instance, "received_on", None))
-        if sent_on and received_on and received_on < sent_on:
-            raise serializers.ValidationError(
-                {"received_on": ["The body cannot receive it before it was sent."]}
-            )
+        errors = request_date_errors(
+            sent_on=attrs.get("sent_on", getattr(self.instance, "sent_on", None)),
+            received_on=attrs.get("received_on", getattr(self.instance, "received_on", None)),
+            today=timezone.localdate(),
+            foi_request=self.instance,
+        )
+        if errors:
+            raise serializers.ValidationError({field: [text] for field, text in errors.items()})
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> FoiRequest:
@@ -457,7 +463,10 @@ class EventCreateSerializer(serializers.Serializer[RequestEvent]):
     new_due_on = serializers.DateField(
         required=False,
         allow_null=True,
-        help_text="extension_claimed: the date the body promises (blank: statutory extension).",
+        help_text=(
+            "extension_claimed: the date the body gave (blank: statutory extension; "
+            "required where the law leaves the date to the body, nz-oia and ca-ati)."
+        ),
     )
     exemptions = serializers.ListField(
         child=serializers.IntegerField(),

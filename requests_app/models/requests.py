@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +28,7 @@ from requests_app.deadlines.regimes import Regime, get_regime
 from requests_app.models.bodies import PublicBody, Tag, regime_choices
 from requests_app.models.campaigns import Campaign, Membership, Role
 from requests_app.models.law import Exemption, NonWorkingDay
+from requests_app.review_request import review_request_closes
 
 
 class Status(models.TextChoices):
@@ -58,6 +61,8 @@ OUTCOME_STATUSES = (
     Status.NOT_HELD,
 )
 FINISHED_STATUSES = (Status.WITHDRAWN, Status.CLOSED)
+# Outcomes the requester may want reviewed: everything but full success.
+REVIEWABLE_OUTCOMES = (Status.PARTIALLY_SUCCESSFUL, Status.REFUSED, Status.NOT_HELD)
 
 
 class Visibility(models.TextChoices):
@@ -148,7 +153,37 @@ ENGINE_DEADLINES = (
     "very_overdue_on",
     "escalation_closes_on",
 )
-DEADLINE_FIELDS = (*ENGINE_DEADLINES, "next_due_on", "deadline_explanations")
+DEADLINE_FIELDS = (
+    *ENGINE_DEADLINES,
+    "review_request_closes_on",
+    "next_due_on",
+    "deadline_explanations",
+)
+
+# The statuses in which each stored date still applies. A date the request has moved
+# past (the response came, the review was decided, the complaint was made) is history.
+LIVE_STATUSES: dict[str, tuple[str, ...]] = {
+    "due_on": (Status.AWAITING_RESPONSE, Status.AWAITING_CLARIFICATION, Status.EXTENDED),
+    "extended_due_on": (Status.EXTENDED,),
+    "very_overdue_on": (Status.AWAITING_RESPONSE, Status.EXTENDED),
+    "review_due_on": (Status.AWAITING_REVIEW,),
+    "review_request_closes_on": REVIEWABLE_OUTCOMES,
+    "escalation_closes_on": (*REVIEWABLE_OUTCOMES, Status.AWAITING_REVIEW),
+}
+
+
+def extension_left_to_body(regime: Regime) -> bool:
+    """Whether the law lets the body name its own extended date.
+
+    OIA s.15A (New Zealand) and ATIA s.9(1) (Canada) allow "a reasonable period" that
+    the body must state in its extension notice: the date is the body's, not a count.
+    """
+    return "a reasonable period" in regime.extension_section
+
+
+def extension_rule_words(regime: Regime) -> str:
+    """The statute's words for the extension, without a period the engine assumed."""
+    return re.sub(r"\s*\([^)]*assumed\)", "", regime.extension_section)
 
 
 class ReferenceCounter(models.Model):
@@ -289,6 +324,8 @@ class FoiRequest(models.Model):
     review_due_on = models.DateField(null=True, blank=True)
     very_overdue_on = models.DateField(null=True, blank=True)
     escalation_closes_on = models.DateField(null=True, blank=True)
+    # The last day to ask the body for an internal review of its response.
+    review_request_closes_on = models.DateField(null=True, blank=True)
     # The date the body must answer by now, for sorting and the overdue test.
     next_due_on = models.DateField(null=True, blank=True, editable=False)
     deadline_explanations = models.JSONField(default=dict, blank=True, editable=False)
@@ -470,28 +507,91 @@ class FoiRequest(models.Model):
         self, *, save: bool = True, extra_days: tuple[Any, ...] | None = None
     ) -> None:
         clock = self.clock_input(extra_days)
-        self.apply_deadlines(compute_deadlines(clock) if clock else None)
+        self.apply_deadlines(compute_deadlines(clock) if clock else None, clock)
         if save:
             self.save(update_fields=[*DEADLINE_FIELDS, "updated_at"])
 
-    def apply_deadlines(self, deadlines: Deadlines | None) -> None:
-        """Store the engine's dates and reasoning on this (unsaved) request."""
+    def apply_deadlines(self, deadlines: Deadlines | None, clock: ClockInput | None = None) -> None:
+        """Store the engine's dates and reasoning on this (unsaved) request.
+
+        With the clock's events, also the dates the app adds to the engine's: the body's
+        own extended date where the law leaves it to the body, and the last day to ask
+        for an internal review.
+        """
+        if deadlines is not None and clock is not None:
+            deadlines = self._only_dates_the_law_gives(deadlines, clock)
         explanations: dict[str, Any] = {}
         for name in ENGINE_DEADLINES:
             deadline: Deadline | None = getattr(deadlines, name) if deadlines else None
             setattr(self, name, deadline.due if deadline else None)
             if deadline:
                 explanations[name] = deadline.explanation.as_dict()
+        review_by = self._review_request_deadline(clock) if deadlines else None
+        self.review_request_closes_on = review_by.due if review_by else None
+        if review_by:
+            explanations["review_request_closes_on"] = review_by.explanation.as_dict()
         self.deadline_explanations = explanations
         self.next_due_on = self.current_due_on()
+
+    def _only_dates_the_law_gives(self, deadlines: Deadlines, clock: ClockInput) -> Deadlines:
+        """No invented extended date where the statute leaves the date to the body.
+
+        The engine's `extended_due_on` is consumed here: where it has none (a reasonable
+        period), the body's date recorded with the claim is what the engine returns.
+        """
+        if deadlines.extended_due_on is None or not extension_left_to_body(self.regime_info):
+            return deadlines
+        claims = [e for e in clock.events if e.kind == ClockEventKind.EXTENSION_CLAIMED]
+        if claims and claims[-1].new_due_on is not None:
+            # "Very overdue" means later than the longest standard extension; with the
+            # body's own date there is none, and the body's date is the one that counts.
+            return replace(deadlines, very_overdue_on=None)
+        return replace(deadlines, extended_due_on=None)
+
+    def _review_request_deadline(self, clock: ClockInput | None) -> Deadline | None:
+        """The last day to ask for a review of the latest response, until one is asked for."""
+        kinds = (ClockEventKind.RESPONSE, ClockEventKind.REVIEW_REQUESTED)
+        events = [e for e in clock.events if e.kind in kinds] if clock else []
+        responses = [e for e in events if e.kind == ClockEventKind.RESPONSE]
+        if clock is None or not responses or events[-1].kind != ClockEventKind.RESPONSE:
+            return None
+        calendar = deadline_calendar(self.regime, clock.nation or "", clock.extra_non_working_days)
+        return review_request_closes(
+            self.regime_info, calendar, responded_on=responses[-1].on, due_on=self.due_on
+        )
 
     def current_due_on(self) -> dt.date | None:
         """The date the body must answer by in the request's present state."""
         if self.status == Status.AWAITING_REVIEW:
             return self.review_due_on
+        if self.status == Status.EXTENDED and self.awaits_body_date():
+            return None
         if self.status in WAITING_STATUSES:
             return self.extended_due_on or self.due_on
         return None
+
+    def awaits_body_date(self) -> bool:
+        """Extended under a law that leaves the date to the body, with no date recorded."""
+        return (
+            self.status == Status.EXTENDED
+            and self.extended_due_on is None
+            and extension_left_to_body(self.regime_info)
+        )
+
+    def live_dates(self) -> dict[str, dt.date]:
+        """The stored dates that still apply in the request's present state."""
+        live = {
+            field: on
+            for field, statuses in LIVE_STATUSES.items()
+            if self.status in statuses and (on := getattr(self, field)) is not None
+        }
+        if self.extended_due_on is not None and "extended_due_on" in live:
+            # The extension replaced the original date; "very overdue" before the new
+            # date would say something untrue.
+            live.pop("due_on", None)
+            if (live.get("very_overdue_on") or dt.date.max) <= self.extended_due_on:
+                live.pop("very_overdue_on")
+        return live
 
 
 class RequestEvent(models.Model):

@@ -26,6 +26,7 @@ from requests_app.models import (
     RequestEvent,
     Status,
 )
+from requests_app.models.requests import extension_left_to_body, extension_rule_words
 from requests_app.views.access import (
     can_edit_request,
     editable_request,
@@ -38,6 +39,7 @@ DEADLINE_LABELS = {
     "due_on": "Response due",
     "extended_due_on": "Extended deadline",
     "review_due_on": "Internal review due",
+    "review_request_closes_on": "Ask for an internal review by",
     "very_overdue_on": "Very overdue from",
     "escalation_closes_on": "Window to complain to the regulator closes",
 }
@@ -83,6 +85,8 @@ class DeadlineItem:
     on: dt.date
     explanation: dict[str, Any]
     is_current: bool
+    # The statute's words where the date is the body's own, not a count ("OIA s.15A: …").
+    bodys_date_rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,15 +99,27 @@ class TimelineEntry:
 
 
 def deadline_items(foi_request: FoiRequest) -> list[DeadlineItem]:
+    """The dates that still apply, each with its reasoning."""
     explanations = foi_request.deadline_explanations or {}
+    live = foi_request.live_dates()
     items = []
     for field, label in DEADLINE_LABELS.items():
-        on = getattr(foi_request, field)
+        on = live.get(field)
         if on is not None:
             explanation = explanations.get(field) or {}
             is_current = foi_request.is_waiting and on == foi_request.next_due_on
-            items.append(DeadlineItem(label, on, explanation, is_current))
+            rule = bodys_date_rule(foi_request) if field == "extended_due_on" else ""
+            if rule:
+                label = "Extended deadline — the body's date"
+            items.append(DeadlineItem(label, on, explanation, is_current, rule))
     return items
+
+
+def bodys_date_rule(foi_request: FoiRequest) -> str:
+    """The statute's words when the extended date is one the body gave, else ""."""
+    if not extension_left_to_body(foi_request.regime_info):
+        return ""
+    return extension_rule_words(foi_request.regime_info)
 
 
 def timeline(foi_request: FoiRequest) -> list[TimelineEntry]:
@@ -143,6 +159,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "days_left": foi_request.working_days_left(today, NonWorkingDay.engine_days()),
         "is_overdue": foi_request.is_overdue(today),
         "deadlines": deadline_items(foi_request),
+        "body_date_rule": bodys_date_rule(foi_request),
         "timeline": timeline(foi_request),
         "can_edit": can_edit,
     }
@@ -178,8 +195,19 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         foi_request = create_request(form, user, request)
         messages.success(request, f"{foi_request.reference} has been logged.")
+        warn_of_future_sent_date(request, form)
         return redirect(foi_request)
     return render(request, "requests_app/request_form.html", {"form": form})
+
+
+def warn_of_future_sent_date(request: HttpRequest, form: FoiRequestForm) -> None:
+    if form.sent_in_future():
+        sent_on = form.cleaned_data["sent_on"]
+        messages.warning(
+            request,
+            f"The sent date, {sent_on:%A} {sent_on.day} {sent_on:%B %Y}, is in the future: "
+            "the deadlines count from it. Correct it if it was a slip.",
+        )
 
 
 def create_request(
@@ -223,6 +251,7 @@ def request_edit(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         save_edit(form, user, before=before, http_request=request)
         messages.success(request, "Your changes have been saved.")
+        warn_of_future_sent_date(request, form)
         return redirect(foi_request)
     context = {"form": form, "foi_request": foi_request}
     return render(request, "requests_app/request_form.html", context)

@@ -94,5 +94,5 @@ def test_clarification_is_owed_after_five_working_days() -> None:
     assert kinds_owed(asked, dt.date(2026, 1, 16)) == [Kind.CLARIFICATION_OWED]
 
 
-def test_viewers_hear_only_that_a_deadline_arrived_or_was_missed() -> None:
-    assert {Kind.DUE_TODAY, Kind.OVERDUE} == VIEWER_KINDS
+def test_viewers_hear_only_that_a_deadline_arrived_was_missed_or_moved() -> None:
+    assert {Kind.DUE_TODAY, Kind.OVERDUE, Kind.DEADLINES_MOVED} == VIEWER_KINDS

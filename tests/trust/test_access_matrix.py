@@ -208,6 +208,7 @@ ROWS: list[Row] = [
     Row("campaign_detail", MEMBERS, MEMBERS, campaign_slug()),
     Row("campaign_members", OWNER_SEES_403, OWNER_SEES_403, campaign_slug()),
     Row("deadline_calculator", ANYONE, ANYONE),
+    Row("non_working_days", "login 403 403 403 403", "login 403 403 403 403"),
     Row("deadline_calendar", SIGNED_IN, SIGNED_IN),
     Row("calendar_token_reset", SIGNED_IN_405, SIGNED_IN),
     Row("calendar_feed", ANYONE, ANYONE, calendar_token),
