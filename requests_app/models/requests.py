@@ -24,7 +24,7 @@ from requests_app.deadlines.clock import (
     Deadlines,
     compute_deadlines,
 )
-from requests_app.deadlines.regimes import Regime, get_regime
+from requests_app.deadlines.regimes import ReasonablePeriod, Regime, get_regime
 from requests_app.models.bodies import PublicBody, Tag, regime_choices
 from requests_app.models.campaigns import Campaign, Membership, Role
 from requests_app.models.law import Exemption, NonWorkingDay
@@ -178,7 +178,7 @@ def extension_left_to_body(regime: Regime) -> bool:
     OIA s.15A (New Zealand) and ATIA s.9(1) (Canada) allow "a reasonable period" that
     the body must state in its extension notice: the date is the body's, not a count.
     """
-    return "a reasonable period" in regime.extension_section
+    return isinstance(regime.extension, ReasonablePeriod)
 
 
 def extension_rule_words(regime: Regime) -> str:
@@ -555,7 +555,9 @@ class FoiRequest(models.Model):
         responses = [e for e in events if e.kind == ClockEventKind.RESPONSE]
         if clock is None or not responses or events[-1].kind != ClockEventKind.RESPONSE:
             return None
-        calendar = deadline_calendar(self.regime, clock.nation or "", clock.extra_non_working_days)
+        calendar = deadline_calendar(
+            self.regime, clock.nation or "", clock.extra_non_working_days, clock.subdivision or ""
+        )
         return review_request_closes(
             self.regime_info, calendar, responded_on=responses[-1].on, due_on=self.due_on
         )
