@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -182,8 +181,11 @@ def extension_left_to_body(regime: Regime) -> bool:
 
 
 def extension_rule_words(regime: Regime) -> str:
-    """The statute's words for the extension, without a period the engine assumed."""
-    return re.sub(r"\s*\([^)]*assumed\)", "", regime.extension_section)
+    """The statute's words for an extension whose date the body gives."""
+    period = regime.extension
+    if isinstance(period, ReasonablePeriod):
+        return f'{period.section}: "{period.words}"'
+    return regime.extension_section
 
 
 class ReferenceCounter(models.Model):
@@ -518,8 +520,8 @@ class FoiRequest(models.Model):
         own extended date where the law leaves it to the body, and the last day to ask
         for an internal review.
         """
-        if deadlines is not None and clock is not None:
-            deadlines = self._only_dates_the_law_gives(deadlines, clock)
+        if deadlines is not None:
+            deadlines = self._only_dates_the_law_gives(deadlines)
         explanations: dict[str, Any] = {}
         for name in ENGINE_DEADLINES:
             deadline: Deadline | None = getattr(deadlines, name) if deadlines else None
@@ -533,20 +535,16 @@ class FoiRequest(models.Model):
         self.deadline_explanations = explanations
         self.next_due_on = self.current_due_on()
 
-    def _only_dates_the_law_gives(self, deadlines: Deadlines, clock: ClockInput) -> Deadlines:
-        """No invented extended date where the statute leaves the date to the body.
+    def _only_dates_the_law_gives(self, deadlines: Deadlines) -> Deadlines:
+        """Where the statute leaves the extension to the body, its date is the last word.
 
-        The engine's `extended_due_on` is consumed here: where it has none (a reasonable
-        period), the body's date recorded with the claim is what the engine returns.
+        "Very overdue" means later than the longest standard extension; with the body's
+        own date there is none, and the body's date is the one that counts.
         """
-        if deadlines.extended_due_on is None or not extension_left_to_body(self.regime_info):
+        extended = deadlines.extended_due_on
+        if extended is None or extended.due is None or not extension_left_to_body(self.regime_info):
             return deadlines
-        claims = [e for e in clock.events if e.kind == ClockEventKind.EXTENSION_CLAIMED]
-        if claims and claims[-1].new_due_on is not None:
-            # "Very overdue" means later than the longest standard extension; with the
-            # body's own date there is none, and the body's date is the one that counts.
-            return replace(deadlines, very_overdue_on=None)
-        return replace(deadlines, extended_due_on=None)
+        return replace(deadlines, very_overdue_on=None)
 
     def _review_request_deadline(self, clock: ClockInput | None) -> Deadline | None:
         """The last day to ask for a review of the latest response, until one is asked for."""

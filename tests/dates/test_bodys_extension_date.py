@@ -46,7 +46,7 @@ def test_the_extension_form_asks_for_the_bodys_date_and_stores_it(
         alice_client = client_for(user)
         missing = alice_client.post(extension_url(oia_request), {"on": NOTICE_ON.isoformat()})
         assert missing.status_code == 200
-        assert "OIA s.15A: a reasonable period" in missing.text
+        assert "OIA s.15A(2): \"a reasonable period" in missing.text
         assert "This field is required." in missing.text
         data = {"on": NOTICE_ON.isoformat(), "new_due_on": BODYS_DATE.isoformat()}
         recorded = alice_client.post(extension_url(oia_request), data, follow=True)
@@ -54,7 +54,7 @@ def test_the_extension_form_asks_for_the_bodys_date_and_stores_it(
     assert (oia_request.extended_due_on, oia_request.next_due_on) == (BODYS_DATE, BODYS_DATE)
     assert "Extended deadline — the body&#x27;s date" in recorded.text
     assert "Wednesday 15 April 2026" in recorded.text
-    assert "the law sets no fixed period (OIA s.15A: a reasonable period)" in recorded.text
+    assert "the law sets no fixed period (OIA s.15A(2): &quot;a reasonable period" in recorded.text
 
 
 def test_the_api_refuses_a_canadian_extension_without_the_bodys_date(
@@ -84,7 +84,9 @@ def test_no_date_is_invented_for_an_extension_recorded_without_one(
     assert oia_request.next_due_on is None
     with on_day(NOTICE_ON):
         html = client_for(user).get(oia_request.get_absolute_url()).text
-    assert "the law leaves the new date to the body (OIA s.15A: a reasonable period)" in html
+    assert (
+        "the law leaves the new date to the body (OIA s.15A(2): &quot;a reasonable period" in html
+    )
     assert "Record the date it gave in its extension notice" in html
 
 
