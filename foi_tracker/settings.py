@@ -400,3 +400,6 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = FOI_LOG_FORMAT == "plain"
 
 # The health check: how old the newest beat run may be before it counts as stalled.
 FOI_HEALTH_BEAT_MAX_AGE = env.int("FOI_HEALTH_BEAT_MAX_AGE", default=3 * 3600)
+# Who may read the health check's details (queues, broker, beat, fixity): staff, or a monitor
+# sending "Authorization: Bearer <this token>". Anyone else learns only ok or failing.
+FOI_HEALTH_TOKEN = env.str("FOI_HEALTH_TOKEN", default="")
