@@ -26,6 +26,7 @@ from requests_app.dataio.forms import (
     SpreadsheetUploadForm,
     WhatDoTheyKnowForm,
 )
+from requests_app.dataio.spreadsheets import XLSX_CONTENT_TYPE
 from requests_app.dataio.tables import Table, TableError, read_table
 from requests_app.views.access import signed_in_user, visible_request_or_404
 from requests_app.views.requests import filtered_requests, render_request_list, request_filterset
@@ -142,9 +143,7 @@ def preview(table: Table) -> list[tuple[int, list[str]]]:
 
 @login_required
 def spreadsheet_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        spreadsheet_import.template_workbook(), content_type=export.XLSX_CONTENT_TYPE
-    )
+    response = HttpResponse(spreadsheet_import.template_workbook(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="foi-requests-template.xlsx"'
     return response
 
@@ -216,13 +215,13 @@ def requests_export_xlsx(request: HttpRequest) -> HttpResponseBase:
         return render_request_list(request, filterset, status=400)
     rows = filtered_requests(request, filterset).defer(None)
     rows = rows.select_related("public_body", "campaign", "owner")
-    rows = rows.prefetch_related("tags", "events")
+    rows = rows.prefetch_related("tags", "events", "exemptions")
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
     export.write_requests_xlsx(rows.iterator(chunk_size=500), spool)
     spool.seek(0)
     filename = f"foi-requests-{timezone.localdate().isoformat()}.xlsx"
     return FileResponse(
-        spool, as_attachment=True, filename=filename, content_type=export.XLSX_CONTENT_TYPE
+        spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )
 
 
