@@ -238,8 +238,11 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet[Campaign]):
     def get_queryset(self) -> QuerySet[Campaign]:
         user = self.request.user
         role = Membership.objects.filter(campaign=OuterRef("pk"), user=user.pk).values("role")
+        # Count what this user sees: members' "only me" requests are not theirs to count.
+        seen = FoiRequest.objects.visible_to(user).filter(campaign=OuterRef("pk"))
+        count = seen.order_by().values("campaign").annotate(n=Count("pk")).values("n")
         campaigns = Campaign.objects.visible_to(user).annotate(
-            role=Subquery(role[:1]), request_count=Count("requests", distinct=True)
+            role=Subquery(role[:1]), request_count=Coalesce(Subquery(count), 0)
         )
         return campaigns.order_by("name")
 
