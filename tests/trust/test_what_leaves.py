@@ -354,6 +354,7 @@ NOT_OUTPUTS: dict[str, str] = {
     "mail_import": "an empty form",
     "batch_create": "an empty form",
     "bodies_import": "staff only",
+    "body_suggestions": "staff only",
     "campaign_members": "the campaign owner's page of people, no requests",
     "request_audit": "the request's owner only",
     "spreadsheet_import_map": "the importing user's own upload",
