@@ -21,6 +21,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -28,7 +29,7 @@ CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
     "response_schema_conformance,response_headers_conformance"
 )
-TOKEN_SCRIPT = """
+SHELL_PRINTING_THE_KEY = """
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 user = get_user_model().objects.get(username="demo")
@@ -67,16 +68,17 @@ def prepare(env: dict[str, str]) -> str:
     """Migrate, load the demo campaign (it creates the user `demo`) and return a token."""
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo")
-    return manage(env, "shell", "-c", TOKEN_SCRIPT).strip().splitlines()[-1]
+    return manage(env, "shell", "-c", SHELL_PRINTING_THE_KEY).strip().splitlines()[-1]
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
+    """The development server (one thread): its log goes to a file, shown on failure."""
     command = [PYTHON, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
             return server
         except OSError:
             if server.poll() is not None:
@@ -116,19 +118,32 @@ def run_schemathesis(port: int, token: str, args: argparse.Namespace) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-examples", type=int, default=25)
-    parser.add_argument("--max-time", type=int, default=150, help="seconds for schemathesis")
+    parser.add_argument("--max-time", type=int, default=120, help="seconds for schemathesis")
     parser.add_argument("--seed", type=int, default=20261207)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="foi-contract-") as folder:
         env = throwaway_environment(Path(folder))
         token = prepare(env)
         port = free_port()
-        server = start_server(env, port)
-        try:
-            return run_schemathesis(port, token, args)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        log_path = Path(folder) / "server.log"
+        with log_path.open("wb") as log:
+            server = start_server(env, port, log)
+            try:
+                status = run_schemathesis(port, token, args)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        if status:
+            print(server_errors(log_path.read_text(errors="replace")))
+        return status
+
+
+def server_errors(log: str) -> str:
+    """The server's tracebacks, if any: what a 500 looked like from the inside."""
+    tracebacks = [part for part in log.split("Traceback") if "Error" in part][1:]
+    if not tracebacks:
+        return "The server logged no traceback."
+    return "\n".join("Traceback" + part[:3000] for part in tracebacks[:5])
 
 
 if __name__ == "__main__":

@@ -213,7 +213,7 @@ class AttachmentViewSet(viewsets.ReadOnlyModelViewSet[Attachment]):
         visible = Attachment.objects.visible_to(self.request.user)
         return visible.select_related("message__request").order_by("id")
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], renderer_classes=[DownloadRenderer])
     def download(self, request: Request, pk: str) -> FileResponse:
         return attachment_response(self.get_object())
