@@ -88,7 +88,8 @@ def start_server(env: dict[str, str], port: int, log: IO[bytes]) -> subprocess.P
     raise SystemExit("The web server did not answer within 60 seconds.")
 
 
-def run_schemathesis(port: int, token: str, args: argparse.Namespace) -> int:
+def run_schemathesis(port: int, token: str, args: argparse.Namespace, folder: Path) -> int:
+    """Run in the throwaway folder, where schemathesis keeps its cache."""
     command = [
         str(Path(PYTHON).parent / "schemathesis"),
         "run",
@@ -112,7 +113,7 @@ def run_schemathesis(port: int, token: str, args: argparse.Namespace) -> int:
         "--generation-database",
         ":memory:",
     ]
-    return subprocess.run(command, cwd=ROOT).returncode  # noqa: S603
+    return subprocess.run(command, cwd=folder).returncode  # noqa: S603
 
 
 def main() -> int:
@@ -129,7 +130,7 @@ def main() -> int:
         with log_path.open("wb") as log:
             server = start_server(env, port, log)
             try:
-                status = run_schemathesis(port, token, args)
+                status = run_schemathesis(port, token, args, Path(folder))
             finally:
                 server.terminate()
                 server.wait(timeout=30)
