@@ -21,7 +21,7 @@ from django.http import HttpResponseBase
 
 from requests_app import models
 from requests_app.dataio.spreadsheets import FORMULA_PREFIXES
-from tests.factories import AnswerFieldFactory, TagFactory
+from tests.factories import TagFactory
 from tests.trust.conftest import Objects
 from tests.trust.test_what_leaves import OUTPUTS, Secret, body_of
 
@@ -58,8 +58,8 @@ def hostile(objects: Objects, client_for: Any, django_capture_on_commit_callback
     member = objects.batch.members.get()
     member.public_body = body
     member.save()
-    answer_field = AnswerFieldFactory(
-        batch=objects.batch, name=HOSTILE["field"], kind=models.AnswerKind.TEXT
+    answer_field = models.AnswerField.objects.create(
+        batch=objects.batch, name=HOSTILE["field"], kind=models.AnswerKind.TEXT, order=1
     )
     models.Answer.objects.create(field=answer_field, request=member, value_text=HOSTILE["answer"])
     owner = client_for(world.owner)
