@@ -141,7 +141,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "requests_app.api.schema.ApiSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -408,3 +408,6 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = FOI_LOG_FORMAT == "plain"
 
 # The health check: how old the newest beat run may be before it counts as stalled.
 FOI_HEALTH_BEAT_MAX_AGE = env.int("FOI_HEALTH_BEAT_MAX_AGE", default=3 * 3600)
+# Who may read the health check's details (queues, broker, beat, fixity): staff, or a monitor
+# sending "Authorization: Bearer <this token>". Anyone else learns only ok or failing.
+FOI_HEALTH_TOKEN = env.str("FOI_HEALTH_TOKEN", default="")

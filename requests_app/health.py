@@ -4,11 +4,15 @@ It answers 200 when the database and the broker answer, beat has run lately and 
 fixity check found every original intact, and 503 otherwise, saying which part failed.
 `?scope=web` asks only whether this web server can serve pages (its database), for a load
 balancer that should keep sending visitors while the background machinery is repaired.
+
+An anonymous caller learns only the status; the checks (queue depths, broker, beat, fixity)
+are for staff and for a monitor that sends `Authorization: Bearer <FOI_HEALTH_TOKEN>`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -134,11 +138,25 @@ def _passes(check: Check) -> bool:
     return check.get("ok") is not False
 
 
+def may_see_details(request: HttpRequest) -> bool:
+    """Staff, or a caller with the health token; the details say how the site is built."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    token: str = settings.FOI_HEALTH_TOKEN
+    scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
+    if not token or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(offered.strip().encode(), token.encode())
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     report = health_report(scope=request.GET.get("scope", "all"))
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    status = 200 if report["status"] == "ok" else 503
+    if not may_see_details(request):
+        report = {"status": report["status"]}
+    return JsonResponse(report, status=status)
 
 
 urlpatterns = [path("healthz", healthz, name="healthz")]

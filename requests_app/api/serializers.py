@@ -85,6 +85,8 @@ class PublicBodySerializer(serializers.ModelSerializer[PublicBody]):
     tags: serializers.SlugRelatedField[Tag] = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
     )
+    # An address, or "" while nobody has checked one: not always an email to a validator.
+    foi_email = serializers.CharField(read_only=True)
 
     class Meta:
         model = PublicBody
@@ -255,7 +257,7 @@ class FoiRequestSerializer(serializers.ModelSerializer[FoiRequest]):
     def get_is_overdue(self, obj: FoiRequest) -> bool:
         return obj.is_overdue(timezone.localdate())
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_working_days_left(self, obj: FoiRequest) -> int | None:
         """Working days to the current deadline; negative when overdue, null when none."""
         return obj.working_days_left(timezone.localdate(), self.extra_days())
@@ -345,7 +347,7 @@ class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_request(self, obj: Attachment) -> str | None:
         foi_request = obj.message.request
         return foi_request.reference if foi_request else None

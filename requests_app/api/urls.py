@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -28,4 +28,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/search/", viewsets.SearchView.as_view(), name="api-search"),
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
     *router.urls,
+    # Anything else under the API (an id the routes cannot match, say) is a JSON 404 too.
+    re_path(r"^api/v1/", views.api_not_found),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
@@ -34,6 +34,11 @@ class SwaggerDocsView(SpectacularSwaggerSplitView):
     @staticmethod
     def _swagger_ui_favicon() -> str:
         return static(f"{SIDECAR_DIST}/favicon-32x32.png")
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """An address under /api/v1/ that no endpoint answers: said in JSON, as the API does."""
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 @never_cache

@@ -214,7 +214,7 @@ class AttachmentViewSet(viewsets.ReadOnlyModelViewSet[Attachment]):
         visible = Attachment.objects.visible_to(self.request.user)
         return visible.select_related("message__request").order_by("id")
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], renderer_classes=[DownloadRenderer])
     def download(self, request: Request, pk: str) -> FileResponse:
         return attachment_response(self.get_object())
@@ -239,8 +239,11 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet[Campaign]):
     def get_queryset(self) -> QuerySet[Campaign]:
         user = self.request.user
         role = Membership.objects.filter(campaign=OuterRef("pk"), user=user.pk).values("role")
+        # Count what this user sees: members' "only me" requests are not theirs to count.
+        seen = FoiRequest.objects.visible_to(user).filter(campaign=OuterRef("pk"))
+        count = seen.order_by().values("campaign").annotate(n=Count("pk")).values("n")
         campaigns = Campaign.objects.visible_to(user).annotate(
-            role=Subquery(role[:1]), request_count=Count("requests", distinct=True)
+            role=Subquery(role[:1]), request_count=Coalesce(Subquery(count), 0)
         )
         return campaigns.order_by("name")
 

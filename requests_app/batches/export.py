@@ -6,7 +6,6 @@ Read in three queries whatever the size: the members, the fields, and every answ
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
@@ -17,9 +16,8 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from requests_app.dataio.export import xlsx_cell
+from requests_app.dataio.spreadsheets import SafeCsvWriter, append_xlsx_row
 from requests_app.models import Answer, AnswerField, AnswerKind, Batch, FoiRequest
-from requests_app.views.exports import neutralise
 
 Absolute = Callable[[str], str]  # a path made into a full URL
 
@@ -90,45 +88,29 @@ def typed_value(answer: Answer | None) -> Decimal | dt.date | str | None:
     return value if isinstance(value, Decimal | dt.date) else answer.value_text
 
 
-def csv_text(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return neutralise(value)
-
-
 def csv_lines(table: AnswersTable, absolute: Absolute) -> Iterator[str]:
+    """Every cell, the field names in the header too, through the spreadsheet-safe writer."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     writer.writerow(headers(table))
     for row in table.rows:
-        writer.writerow([csv_text(value) for value in row_values(row, table.fields, absolute)])
+        writer.writerow(row_values(row, table.fields, absolute))
     yield buffer.getvalue()
 
 
 def write_xlsx(table: AnswersTable, absolute: Absolute, out: IO[bytes]) -> None:
     """A workbook whose value cells link to the message each value came from."""
     from openpyxl import Workbook
-    from openpyxl.cell import Cell
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Answers"
-    sheet.append(headers(table))
+    append_xlsx_row(sheet, headers(table))
     for number, row in enumerate(table.rows, start=2):
         values = row_values(row, table.fields, absolute)
-        sheet.append([_cell(sheet, Cell, value) for value in values])
+        append_xlsx_row(sheet, values)
         for index in range(len(table.fields)):
             url = values[5 + 2 * index]
             if url:
                 sheet.cell(row=number, column=5 + 2 * index).hyperlink = url
     workbook.save(out)
-
-
-def _cell(sheet: Any, cell_class: Any, value: Any) -> Any:
-    if isinstance(value, Decimal):
-        cell = cell_class(sheet, value=value)
-        cell.number_format = "General"
-        return cell
-    return xlsx_cell(sheet, cell_class, value)

@@ -46,7 +46,7 @@ from requests_app.batches.grid import (
     sort_members,
 )
 from requests_app.batches.selection import Selection, max_bodies, select_bodies
-from requests_app.dataio.export import XLSX_CONTENT_TYPE
+from requests_app.dataio.spreadsheets import XLSX_CONTENT_TYPE
 from requests_app.filters import BatchMemberFilter
 from requests_app.models import (
     AnswerField,

@@ -11,79 +11,124 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from requests_app.dataio.spreadsheets import append_xlsx_row
 from requests_app.forms import safe_filename
 from requests_app.models import EventKind, FoiRequest, Message
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Characters an XLSX (XML 1.0) cannot hold.
-XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-XLSX_COLUMNS = (
-    "reference",
-    "title",
-    "public_body",
-    "their_reference",
-    "law",
-    "campaign",
-    "visibility",
-    "tags",
-    "text",
-    "notes",
-    "sent_on",
-    "received_on",
-    "response_on",
-    "outcome",
-    "review_requested_on",
-    "review_decided_on",
-    "review_result",
-    "status",
+# The stored deadlines, in the order a campaigner reads them; any other date field a request
+# has (a deadline added later) follows them, so an export carries every stored date.
+DEADLINE_COLUMNS = (
     "due_on",
     "extended_due_on",
     "review_due_on",
+    "very_overdue_on",
+    "escalation_closes_on",
     "next_due_on",
-    "overdue",
-    "owner",
 )
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What happened, from the request's history: the dates of the events that decide the case.
+HISTORY_COLUMNS = (
+    "response_on",
+    "outcome",
+    "exemptions",
+    "review_requested_on",
+    "review_decided_on",
+    "review_result",
+    "complaint_lodged_on",
+    "decision_notice_on",
+)
+
+
+def other_stored_dates() -> tuple[str, ...]:
+    """Date fields of a request no column above names yet."""
+    named = {"sent_on", "received_on", *DEADLINE_COLUMNS}
+    fields = FoiRequest._meta.concrete_fields
+    dates = [f.name for f in fields if type(f) is models.DateField and f.name not in named]
+    return tuple(dates)
+
+
+def deadline_columns() -> tuple[str, ...]:
+    return (*DEADLINE_COLUMNS, *other_stored_dates())
+
+
+def xlsx_columns() -> tuple[str, ...]:
+    return (
+        "reference",
+        "title",
+        "public_body",
+        "their_reference",
+        "law",
+        "campaign",
+        "visibility",
+        "tags",
+        "text",
+        "notes",
+        "sent_on",
+        "received_on",
+        *HISTORY_COLUMNS,
+        "status",
+        *deadline_columns(),
+        "overdue",
+        "owner",
+    )
 
 
 @dataclass(frozen=True)
 class History:
-    """The dates of a request's history that the import reads back."""
+    """The dates of a request's history that the import reads back, and the outcome."""
 
     response_on: dt.date | None = None
     outcome: str = ""
+    exemptions: str = ""
     review_requested_on: dt.date | None = None
     review_decided_on: dt.date | None = None
     review_result: str = ""
+    complaint_lodged_on: dt.date | None = None
+    decision_notice_on: dt.date | None = None
+
+    def values(self) -> list[Any]:
+        return [getattr(self, name) for name in HISTORY_COLUMNS]
+
+
+LAST_DATE_OF: dict[str, str] = {
+    EventKind.REVIEW_REQUESTED: "review_requested_on",
+    EventKind.COMPLAINT_LODGED: "complaint_lodged_on",
+    EventKind.DECISION_NOTICE: "decision_notice_on",
+}
 
 
 def history_of(foi_request: FoiRequest) -> History:
-    """From prefetched events: the last response, the last review asked for and decided."""
-    found: dict[str, Any] = {}
+    """From prefetched events and exemptions: the last response, review, complaint, notice."""
+    found: dict[str, Any] = {"exemptions": exemptions_text(foi_request)}
     for event in sorted(foi_request.events.all(), key=lambda event: (event.on, event.pk)):
         if event.kind == EventKind.RESPONSE:
             found |= {"response_on": event.on, "outcome": event.details.get("outcome", "")}
-        elif event.kind == EventKind.REVIEW_REQUESTED:
-            found |= {"review_requested_on": event.on}
         elif event.kind == EventKind.REVIEW_DECIDED:
             result = event.details.get("status_to") or foi_request.status
             found |= {"review_decided_on": event.on, "review_result": result}
+        elif event.kind in LAST_DATE_OF:
+            found[LAST_DATE_OF[event.kind]] = event.on
     return History(**found)
 
 
+def exemptions_text(foi_request: FoiRequest) -> str:
+    """The exemptions cited, as the Act writes them: "FOIA s.36; FOIA s.43"."""
+    return "; ".join(exemption.citation for exemption in foi_request.exemptions.all())
+
+
+def deadline_values(foi_request: FoiRequest) -> list[Any]:
+    return [getattr(foi_request, name) for name in deadline_columns()]
+
+
 def xlsx_values(foi_request: FoiRequest, today: dt.date) -> list[Any]:
-    history = history_of(foi_request)
     return [
         foi_request.reference,
         foi_request.title,
@@ -97,16 +142,9 @@ def xlsx_values(foi_request: FoiRequest, today: dt.date) -> list[Any]:
         foi_request.notes,
         foi_request.sent_on,
         foi_request.received_on,
-        history.response_on,
-        history.outcome,
-        history.review_requested_on,
-        history.review_decided_on,
-        history.review_result,
+        *history_of(foi_request).values(),
         foi_request.status,
-        foi_request.due_on,
-        foi_request.extended_due_on,
-        foi_request.review_due_on,
-        foi_request.next_due_on,
+        *deadline_values(foi_request),
         "yes" if foi_request.is_overdue(today) else "no",
         foi_request.owner.get_username(),
     ]
@@ -116,35 +154,21 @@ def write_requests_xlsx(requests: Iterable[FoiRequest], out: IO[bytes]) -> int:
     """Write the requests as a one-sheet workbook; returns the number of rows.
 
     Pass a queryset with `select_related("public_body", "campaign", "owner")` and
-    `prefetch_related("tags", "events")`, iterated in chunks, for constant queries.
+    `prefetch_related("tags", "events", "exemptions")`, iterated in chunks, for constant
+    queries.
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Requests")
-    sheet.append(list(XLSX_COLUMNS))
+    append_xlsx_row(sheet, xlsx_columns())
     today = timezone.localdate()
     count = 0
     for foi_request in requests:
-        values = xlsx_values(foi_request, today)
-        sheet.append([xlsx_cell(sheet, WriteOnlyCell, value) for value in values])
+        append_xlsx_row(sheet, xlsx_values(foi_request, today))
         count += 1
     workbook.save(out)
     return count
-
-
-def xlsx_cell(sheet: Any, cell_class: Any, value: Any) -> Any:
-    """A cell that holds exactly the value: text is always text, never a formula."""
-    if isinstance(value, dt.date):
-        cell = cell_class(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    text = XML_ILLEGAL.sub("", "" if value is None else str(value))
-    cell = cell_class(sheet, value=text)
-    if text.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"
-    return cell
 
 
 # --- one request as a ZIP ------------------------------------------------------------------

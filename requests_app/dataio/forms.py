@@ -48,7 +48,9 @@ class MappingForm(forms.Form):
     create_bodies = forms.BooleanField(
         required=False,
         label="Add the public bodies listed above as new bodies",
-        help_text="Only tick this once you have checked the names are not misspelt.",
+        help_text="Only tick this once you have checked the names are not misspelt. "
+        "The directory is shared: unless you are staff, the bodies go to staff as "
+        "suggestions, and the rows naming them are logged when a body is accepted.",
     )
     skip_invalid = forms.BooleanField(
         required=False,

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from requests_app.dataio.request_writer import NewRequest, PlannedEvent, write_requests
+from requests_app.dataio.spreadsheets import append_xlsx_row
 from requests_app.dataio.tables import Cell, Table, cell_text
 from requests_app.deadlines.regimes import REGIMES
 from requests_app.models import (
@@ -560,14 +561,14 @@ def template_workbook() -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Requests"
-    sheet.append([spec.key for spec in FIELDS])
+    append_xlsx_row(sheet, [spec.key for spec in FIELDS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    sheet.append(EXAMPLE_ROW)
+    append_xlsx_row(sheet, EXAMPLE_ROW)
     notes = workbook.create_sheet("How to fill it in")
-    notes.append(["Column", "Needed", "What to write"])
+    append_xlsx_row(notes, ["Column", "Needed", "What to write"])
     for spec in FIELDS:
-        notes.append([spec.key, "yes" if spec.required else "", spec.help])
+        append_xlsx_row(notes, [spec.key, "yes" if spec.required else "", spec.help])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("import/spreadsheet/<slug:token>/", views.spreadsheet_map, name="spreadsheet_import_map"),
     path("import/whatdotheyknow/", views.whatdotheyknow_import, name="whatdotheyknow_import"),
     path("import/bodies/", views.bodies_import, name="bodies_import"),
+    path("import/bodies/suggested/", views.body_suggestions, name="body_suggestions"),
     path("requests/export.xlsx", views.requests_export_xlsx, name="request_export_xlsx"),
     path(
         "requests/<str:reference>/export.zip",

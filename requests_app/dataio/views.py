@@ -14,11 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from requests_app.dataio import alaveteli, export, spreadsheet_import
+from requests_app.dataio import alaveteli, export, spreadsheet_import, suggestions
 from requests_app.dataio.bodies_import import import_bodies_csv
 from requests_app.dataio.forms import (
     BodiesImportForm,
@@ -26,7 +26,9 @@ from requests_app.dataio.forms import (
     SpreadsheetUploadForm,
     WhatDoTheyKnowForm,
 )
+from requests_app.dataio.spreadsheets import XLSX_CONTENT_TYPE
 from requests_app.dataio.tables import Table, TableError, read_table
+from requests_app.models import BodySuggestion
 from requests_app.views.access import signed_in_user, visible_request_or_404
 from requests_app.views.requests import filtered_requests, render_request_list, request_filterset
 
@@ -87,7 +89,9 @@ def spreadsheet_upload(request: HttpRequest) -> HttpResponse:
             forget_uploads(user)
             default_storage.save(f"{upload_folder(user)}/{token}{suffix}", ContentFile(content))
             return redirect("spreadsheet_import_map", token=token)
-    return render(request, "requests_app/dataio/spreadsheet_upload.html", {"form": form})
+    pending = BodySuggestion.objects.pending().filter(suggested_by=user)
+    context = {"form": form, "pending": pending}
+    return render(request, "requests_app/dataio/spreadsheet_upload.html", context)
 
 
 @login_required
@@ -118,17 +122,19 @@ def check_or_import(
     if request.POST.get("action") != "import":
         return context
     try:
-        result = spreadsheet_import.run_import(
+        done = suggestions.import_rows(
             plan,
+            table,
+            form.mapping(),
             user=user,
-            create_bodies=create_bodies,
+            add_bodies=create_bodies,
             skip_invalid=form.cleaned_data["skip_invalid"],
         )
     except spreadsheet_import.ImportRefused as error:
         return context | {"refused": str(error)}
     default_storage.delete(name)
-    messages.success(request, f"Imported {len(result.imported)} requests.")
-    return context | {"result": result}
+    messages.success(request, f"Imported {len(done.result.imported)} requests.")
+    return context | {"result": done.result, "suggested": done.suggested}
 
 
 def preview(table: Table) -> list[tuple[int, list[str]]]:
@@ -142,9 +148,7 @@ def preview(table: Table) -> list[tuple[int, list[str]]]:
 
 @login_required
 def spreadsheet_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        spreadsheet_import.template_workbook(), content_type=export.XLSX_CONTENT_TYPE
-    )
+    response = HttpResponse(spreadsheet_import.template_workbook(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="foi-requests-template.xlsx"'
     return response
 
@@ -206,6 +210,38 @@ def bodies_import(request: HttpRequest) -> HttpResponse:
     return render(request, "requests_app/dataio/bodies_import.html", context)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def body_suggestions(request: HttpRequest) -> HttpResponse:
+    """Staff accept or reject the bodies members' imports named; the page lists them."""
+    if not request.user.is_staff:
+        raise PermissionDenied("Only staff decide on suggested public bodies.")
+    if request.method == "POST":
+        decide_suggestion(request)
+        return redirect("body_suggestions")
+    pending = BodySuggestion.objects.pending().select_related("suggested_by")
+    return render(request, "requests_app/dataio/body_suggestions.html", {"pending": pending})
+
+
+def decide_suggestion(request: HttpRequest) -> None:
+    staff = signed_in_user(request)
+    suggestion = get_object_or_404(BodySuggestion, pk=request.POST.get("suggestion") or 0)
+    action = request.POST.get("action")
+    if action == "accept":
+        result = suggestions.accept_suggestion(suggestion, by=staff)
+        if result is not None:
+            messages.success(
+                request,
+                f"“{suggestion.name}” added; {len(result.imported)} of "
+                f"{suggestion.suggested_by.get_username()}'s requests logged to it.",
+            )
+    elif action == "reject":
+        if suggestions.reject_suggestion(suggestion, by=staff):
+            messages.success(request, f"“{suggestion.name}” rejected; its rows were dropped.")
+    else:
+        messages.error(request, "Choose whether to accept or reject the body.")
+
+
 # --- exports -----------------------------------------------------------------------------------
 
 
@@ -216,13 +252,13 @@ def requests_export_xlsx(request: HttpRequest) -> HttpResponseBase:
         return render_request_list(request, filterset, status=400)
     rows = filtered_requests(request, filterset).defer(None)
     rows = rows.select_related("public_body", "campaign", "owner")
-    rows = rows.prefetch_related("tags", "events")
+    rows = rows.prefetch_related("tags", "events", "exemptions")
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
     export.write_requests_xlsx(rows.iterator(chunk_size=500), spool)
     spool.seek(0)
     filename = f"foi-requests-{timezone.localdate().isoformat()}.xlsx"
     return FileResponse(
-        spool, as_attachment=True, filename=filename, content_type=export.XLSX_CONTENT_TYPE
+        spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )
 
 

@@ -6,7 +6,6 @@ these pages or in their CSV files can reveal a request the user may not see.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from requests_app.dataio.spreadsheets import SafeCsvWriter
 from requests_app.filters import FoiRequestFilter
 from requests_app.insights.tables import (
     TABLE_SOURCES,
@@ -42,7 +42,6 @@ from requests_app.reports.charts import (
 )
 from requests_app.reports.statistics import Insights, body_league_table, insights
 from requests_app.views.access import visible_campaign_or_404
-from requests_app.views.exports import neutralise
 
 
 @dataclass(frozen=True)
@@ -263,7 +262,7 @@ def csv_response(table: Table, stem: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{slugify(stem) or 'insights'}-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     for row in table.csv_rows():
-        writer.writerow([neutralise(cell) for cell in row])
+        writer.writerow(row)
     return response

@@ -37,6 +37,7 @@ from requests_app.models.requests import (
 )
 from requests_app.models.search import SavedSearch
 from requests_app.models.sharing import ShareLink
+from requests_app.models.suggestions import BodySuggestion, SuggestionStatus
 
 __all__ = [
     "Alert",
@@ -48,6 +49,7 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Batch",
+    "BodySuggestion",
     "Campaign",
     "Channel",
     "Direction",
@@ -80,6 +82,7 @@ __all__ = [
     "SendStatus",
     "ShareLink",
     "Status",
+    "SuggestionStatus",
     "Tag",
     "Visibility",
 ]

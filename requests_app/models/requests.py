@@ -269,6 +269,10 @@ class FoiRequestQuerySet(models.QuerySet["FoiRequest"]):
         shared = Q(visibility=Visibility.CAMPAIGN, campaign_id__in=editing)
         return self.filter(Q(owner=user) | shared)
 
+    def shared_with_campaign(self, campaign: Campaign) -> FoiRequestQuerySet:
+        """What every member of the campaign may see: not a member's "only me" requests."""
+        return self.filter(campaign=campaign, visibility=Visibility.CAMPAIGN)
+
     def waiting(self) -> FoiRequestQuerySet:
         return self.filter(status__in=WAITING_STATUSES)
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from email.utils import getaddresses
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from requests_app.audit import record_audit
 from requests_app.mail.masking import mask_emails, mask_for_sharing
-from requests_app.models import EventKind, FoiRequest, Message, RequestEvent, ShareLink
+from requests_app.models import Channel, EventKind, FoiRequest, Message, RequestEvent, ShareLink
 
 
 def create_share_link(
@@ -66,7 +67,7 @@ class SharedRequest:
 
 def shared_request(link: ShareLink) -> SharedRequest:
     foi_request = link.request
-    letters = list(foi_request.messages.prefetch_related("attachments"))
+    letters = list(shareable_messages(foi_request).prefetch_related("attachments"))
     names = correspondent_names(letters)
 
     def mask(text: str) -> str:
@@ -79,6 +80,11 @@ def shared_request(link: ShareLink) -> SharedRequest:
         messages=[shared_message(message, mask) for message in letters],
         events=shared_events(foi_request),
     )
+
+
+def shareable_messages(foi_request: FoiRequest) -> QuerySet[Message]:
+    """The correspondence with the body; internal notes (channel "note") stay inside."""
+    return foi_request.messages.exclude(channel=Channel.NOTE)
 
 
 def correspondent_names(letters: list[Message]) -> list[str]:

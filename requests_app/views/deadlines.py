@@ -169,9 +169,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 def campaign_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, calendar_token=token)
-    return _feed_response(
-        campaign.requests.all(), name=f"FOI Tracker — {campaign.name}", request=request
-    )
+    requests = FoiRequest.objects.shared_with_campaign(campaign)
+    return _feed_response(requests, name=f"FOI Tracker — {campaign.name}", request=request)
 
 
 def _feed_response(

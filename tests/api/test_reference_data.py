@@ -11,7 +11,12 @@ from rest_framework.throttling import UserRateThrottle
 
 from requests_app import models
 from requests_app.deadlines.clock import due_for_stage
-from tests.factories import CampaignFactory, MembershipFactory, PublicBodyFactory
+from tests.factories import (
+    CampaignFactory,
+    FoiRequestFactory,
+    MembershipFactory,
+    PublicBodyFactory,
+)
 
 
 def test_every_signed_in_user_reads_the_bodies_with_the_web_filters(
@@ -35,6 +40,21 @@ def test_campaigns_are_the_users_own_with_their_role(
     assert [(row["slug"], row["role"]) for row in listed] == [("open-hospitals", "owner")]
     assert alice_api.get("/api/v1/campaigns/theirs/").status_code == 404
     assert mallory_api.get("/api/v1/campaigns/theirs/").json()["role"] == "viewer"
+
+
+def test_a_campaigns_request_count_counts_only_what_the_member_sees(
+    alice_api: APIClient, mallory_api: APIClient, campaign: models.Campaign, other_user: Any
+) -> None:
+    MembershipFactory.create(campaign=campaign, user=other_user, role=models.Role.VIEWER)
+    owner = campaign.memberships.get(role=models.Role.OWNER).user
+    shared = {"owner": owner, "campaign": campaign, "visibility": models.Visibility.CAMPAIGN}
+    FoiRequestFactory.create_batch(2, **shared)
+    FoiRequestFactory.create(**{**shared, "visibility": models.Visibility.PRIVATE})
+    [theirs] = mallory_api.get("/api/v1/campaigns/").json()["results"]
+    [own] = alice_api.get("/api/v1/campaigns/").json()["results"]
+    assert (theirs["request_count"], own["request_count"]) == (2, 3)
+    detail = mallory_api.get(f"/api/v1/campaigns/{campaign.slug}/").json()
+    assert detail["request_count"] == 2
 
 
 def test_the_deadline_calculation_matches_the_engine(alice_api: APIClient) -> None:

@@ -39,6 +39,30 @@ def test_the_schema_is_served(alice_api: APIClient) -> None:
     assert "/api/v1/deadlines/" in response.json()["paths"]
 
 
+def test_every_operation_documents_the_errors_it_can_answer(alice_api: APIClient) -> None:
+    response = alice_api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    paths = response.json()["paths"]
+
+    def codes(path: str, method: str) -> set[str]:
+        return set(paths[path][method]["responses"])
+
+    assert codes("/api/v1/requests/", "get") == {"200", "400", "401", "404", "429"}
+    assert codes("/api/v1/requests/", "post") == {"201", "400", "401", "403", "415", "429"}
+    assert codes("/api/v1/requests/{reference}/", "get") == {"200", "401", "404", "429"}
+    assert codes("/api/v1/requests/{reference}/", "patch") >= {"400", "403", "404"}
+    download = paths["/api/v1/attachments/{id}/download/"]["get"]["responses"]
+    assert set(download["200"]["content"]) == {"*/*"}  # the file as it was sent to us
+    body = response.json()["components"]["schemas"]["PublicBody"]["properties"]
+    assert "format" not in body["foi_email"]  # "" until somebody checks an address
+
+
+@pytest.mark.parametrize("path", ["/api/v1/attachments/1.5/", "/api/v1/nothing-here/"])
+def test_an_address_no_endpoint_answers_is_a_json_404(alice_api: APIClient, path: str) -> None:
+    response = alice_api.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
 def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(db: None) -> None:
     html = Client().get("/api/v1/docs/").content.decode()
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)

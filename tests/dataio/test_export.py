@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io
@@ -132,3 +133,44 @@ def test_an_outsider_cannot_download_a_requests_zip(
     foi_request = FoiRequestFactory.create(owner=user)
     response = client_for(other_user).get(f"/requests/{foi_request.reference}/export.zip")
     assert response.status_code == 404
+
+
+def stored_dates() -> set[str]:
+    fields = models.FoiRequest._meta.concrete_fields
+    return {f.name for f in fields if type(f).__name__ == "DateField"}
+
+
+@pytest.fixture
+def refused_and_escalated(user: Any) -> models.FoiRequest:
+    """Refused under s.36 and s.43, reviewed, and taken to the regulator."""
+    body = PublicBodyFactory.create(name="Borsetshire County Council", slug="borsetshire")
+    foi_request = FoiRequestFactory.sent(on=dt.date(2026, 1, 5), owner=user, public_body=body)
+    cited = models.Exemption.objects.filter(law="uk-foia", section__in=["36", "43"])
+    foi_request.record_response(on=dt.date(2026, 1, 30), outcome=models.Status.REFUSED)
+    foi_request.exemptions.set(cited)
+    foi_request.record_event(models.EventKind.REVIEW_REQUESTED, on=dt.date(2026, 2, 2))
+    foi_request.record_event(models.EventKind.COMPLAINT_LODGED, on=dt.date(2026, 3, 20))
+    return foi_request
+
+
+def test_both_request_exports_carry_outcome_exemptions_and_every_stored_date(
+    alice_client: Client, refused_and_escalated: models.FoiRequest
+) -> None:
+    xlsx = alice_client.get("/requests/export.xlsx")
+    [header, *rows] = workbook_rows(b"".join(xlsx.streaming_content))  # type: ignore[attr-defined]
+    from_xlsx = dict(zip(header, rows[0], strict=True))
+    csv_response = alice_client.get("/requests/export.csv")
+    text = b"".join(csv_response.streaming_content).decode()  # type: ignore[attr-defined]
+    [csv_header, *csv_rows] = list(csv.reader(io.StringIO(text)))
+    from_csv = dict(zip(csv_header, csv_rows[0], strict=True))
+    for exported in (from_xlsx, from_csv):
+        assert stored_dates() <= set(exported)  # a new date field gets its column unasked
+        assert exported["outcome"] == "refused"
+        assert exported["exemptions"] == "FOIA s.36; FOIA s.43"
+        assert str(exported["complaint_lodged_on"])[:10] == "2026-03-20"
+        assert str(exported["review_requested_on"])[:10] == "2026-02-02"
+    foi_request = refused_and_escalated
+    for name in stored_dates():
+        value = getattr(foi_request, name)
+        assert from_csv[name] == (value.isoformat() if value else ""), name
+    assert foi_request.review_due_on and foi_request.escalation_closes_on  # really filled

@@ -118,7 +118,7 @@ def test_import_export_import_of_500_rows_gives_the_same_data(user: Any) -> None
         models.FoiRequest.objects.filter(pk__in=[foi_request.pk for foi_request in first])
         .order_by("pk")
         .select_related("public_body", "campaign", "owner")
-        .prefetch_related("tags", "events")
+        .prefetch_related("tags", "events", "exemptions")
     )
     assert write_requests_xlsx(rows.iterator(chunk_size=200), exported) == ROWS
 

@@ -52,8 +52,9 @@ def test_a_spreadsheet_goes_from_upload_through_a_dry_run_to_an_import(
     assert not models.FoiRequest.objects.exists()
 
     done = alice_client.post(page, mapping_data(action="import", create_bodies="on"))
-    assert "2 requests imported" in done.content.decode()
-    assert models.FoiRequest.objects.filter(owner=user).count() == 2
+    assert "1 request imported" in done.content.decode()
+    assert "Sent to staff to check: Ministry of Silly Walks (1 row)" in done.content.decode()
+    assert models.FoiRequest.objects.filter(owner=user).count() == 1
     assert alice_client.get(page).status_code == 404  # the upload is gone once imported
 
 

@@ -289,6 +289,7 @@ ROWS: list[Row] = [
     Row("spreadsheet_import_map", OWN_ONLY, OWN_ONLY, import_token),
     Row("whatdotheyknow_import", SIGNED_IN, SIGNED_IN),
     Row("bodies_import", "login 403 403 403 403", "login 403 403 403 403"),
+    Row("body_suggestions", "login 403 403 403 403", "login 403 403 403 403"),
     Row("request_export_xlsx", SIGNED_IN, SIGNED_IN),
     Row("request_export_zip", MEMBERS, MEMBERS, ref()),
     # batches

@@ -58,6 +58,7 @@ def test_with_redis_stopped_pages_and_events_still_work_and_nothing_is_lost(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings.REDIS_URL = private_redis.url
+    settings.FOI_HEALTH_TOKEN = "monitor"
     with celery_broker(private_redis.url):
         assert enqueue(refresh_open_deadlines)
         assert queue_length(private_redis, "celery") == 1
@@ -73,13 +74,14 @@ def test_with_redis_stopped_pages_and_events_still_work_and_nothing_is_lost(
         with caplog.at_level(logging.WARNING, logger="requests_app.queueing"):
             assert not enqueue(refresh_open_deadlines)
         assert "left for the next sweep" in caplog.text
-        health = owner_client.get(reverse("healthz"))
+        health = owner_client.get(reverse("healthz"), HTTP_AUTHORIZATION="Bearer monitor")
         assert health.status_code == 503 and health.json()["failing"] == ["broker"]
 
         private_redis.start()  # on the same port, empty: what was queued before is gone too
         assert enqueue(refresh_open_deadlines)
         assert queue_length(private_redis, "celery") == 1
-        assert owner_client.get(reverse("healthz")).json()["checks"]["broker"]["ok"]
+        health = owner_client.get(reverse("healthz"), HTTP_AUTHORIZATION="Bearer monitor")
+        assert health.json()["checks"]["broker"]["ok"]
 
 
 def test_alerts_owed_while_redis_was_down_are_queued_by_the_next_sweep(

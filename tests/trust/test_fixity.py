@@ -74,9 +74,10 @@ def test_the_health_check_shows_the_last_report(
 ) -> None:
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(settings.MEDIA_ROOT)}
     settings.REDIS_URL = ""
+    settings.FOI_HEALTH_TOKEN = "monitor"
     default_storage.delete(str(world.attachment.file.name))
     services.check_fixity()
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("healthz"), HTTP_AUTHORIZATION="Bearer monitor")
     assert response.status_code == 503
     assert response.json()["checks"]["fixity"]["problems"] == 1
 

@@ -17,6 +17,14 @@ from tests.trust.services import PrivateRedis
 
 pytestmark = pytest.mark.django_db
 
+MONITOR_TOKEN = "monitor-token-for-tests"
+MONITOR = {"HTTP_AUTHORIZATION": f"Bearer {MONITOR_TOKEN}"}
+
+
+@pytest.fixture(autouse=True)
+def _monitor_token(settings: Any) -> None:
+    settings.FOI_HEALTH_TOKEN = MONITOR_TOKEN
+
 
 @pytest.fixture
 def filesystem_broker(settings: Any, tmp_path: Path) -> Path:
@@ -30,7 +38,8 @@ def filesystem_broker(settings: Any, tmp_path: Path) -> Path:
 
 
 def health(client: Client, **query: str) -> tuple[int, dict[str, Any]]:
-    response = client.get(reverse("healthz"), query)
+    """What a monitor with the health token learns."""
+    response = client.get(reverse("healthz"), query, **MONITOR)
     return response.status_code, response.json()
 
 
@@ -108,3 +117,45 @@ def test_redis_is_pinged_and_its_queues_counted(
 def test_the_answer_is_never_cached(client: Client, filesystem_broker: Path) -> None:
     response = client.get(reverse("healthz"))
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_an_anonymous_caller_learns_only_ok_or_failing(
+    client: Client, filesystem_broker: Path, private_redis: PrivateRedis, settings: Any
+) -> None:
+    settings.REDIS_URL = private_redis.url
+    response = client.get(reverse("healthz"))
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    private_redis.stop()
+    response = client.get(reverse("healthz"))
+    assert (response.status_code, response.json()) == (503, {"status": "failing"})
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Bearer wrong-token", f"Token {MONITOR_TOKEN}", f"Basic {MONITOR_TOKEN}", "Bearer "],
+)
+def test_a_wrong_token_learns_no_more_than_anyone(
+    client: Client, filesystem_broker: Path, authorization: str
+) -> None:
+    response = client.get(reverse("healthz"), HTTP_AUTHORIZATION=authorization)
+    assert response.json() == {"status": "ok"}
+
+
+def test_with_no_token_configured_even_an_empty_bearer_learns_nothing(
+    client: Client, filesystem_broker: Path, settings: Any
+) -> None:
+    settings.FOI_HEALTH_TOKEN = ""
+    response = client.get(reverse("healthz"), HTTP_AUTHORIZATION="Bearer ")
+    assert response.json() == {"status": "ok"}
+
+
+def test_staff_and_not_other_users_see_the_details(client: Client, filesystem_broker: Path) -> None:
+    from tests.factories import UserFactory
+
+    member = UserFactory(username="member")
+    client.force_login(member)
+    assert client.get(reverse("healthz")).json() == {"status": "ok"}
+    member.is_staff = True
+    member.save()
+    details = client.get(reverse("healthz")).json()
+    assert details["checks"]["queues"] == {"celery": 0, "mail": 0, "extract": 0, "ocr": 0}

@@ -54,6 +54,20 @@ def test_the_shared_page_masks_addresses_phone_numbers_and_names(
     assert reverse("attachment_download", args=[world.attachment.pk, "x"])[:-1] not in text
 
 
+def test_internal_notes_on_the_request_are_never_shared(world: World, owner_client: Client) -> None:
+    MessageFactory(
+        request=world.foi_request,
+        channel=models.Channel.NOTE,
+        direction=models.Direction.OUTGOING,
+        subject="Call with our source",
+        body_text="Internal: the whistleblower works in the finance team.",
+    )
+    link = create_link(owner_client, world)
+    text = Client().get(link.get_absolute_url()).text
+    assert "Your request about waiting times" in text  # the letters are there
+    assert "whistleblower" not in text and "Call with our source" not in text
+
+
 def test_a_revoked_link_opens_nothing_and_is_revoked_once(
     world: World, owner_client: Client
 ) -> None:
