@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requests_app", "0008_list_indexes"),
+        ("requests_app", "0011_mail_trust"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
