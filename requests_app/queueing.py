@@ -62,6 +62,17 @@ def enqueue_on_commit(task: Task, *args: Any, **options: Any) -> None:
     transaction.on_commit(lambda: enqueue(task, *args, **options))
 
 
+def enqueue_or_run_on_commit(task: Task, *args: Any) -> None:
+    """For work the database keeps no record of, which no sweep could find again: queue it
+    once the transaction has committed, or run it here when the broker refuses it."""
+
+    def publish() -> None:
+        if not enqueue(task, *args):
+            task(*args)
+
+    transaction.on_commit(publish)
+
+
 # --- the stranded-work sweep ------------------------------------------------------------
 
 # Each kind of queued work, with the function that queues again what of it is stranded.

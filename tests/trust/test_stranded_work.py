@@ -29,6 +29,7 @@ from requests_app.models.documents import store_blob
 from requests_app.queueing import STRANDED_WORK, requeue_stranded_work, stranded_after
 from requests_app.reports.services import BUILD_LEASE, STALE_BUILD, build_report
 from tests.factories import FoiRequestFactory, MessageFactory
+from tests.trust.services import PrivateRedis, celery_broker
 
 START = dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
 LETTER = "Dear campaigner,\n\nWe hold the figures you asked for.\n"
@@ -334,3 +335,23 @@ def test_redis_gives_a_task_to_another_worker_only_after_the_longest_task_could_
     assert output[1:] == ["True", "True"]
     longest = max(lease_length(fresh=False), BUILD_LEASE, dt.timedelta(hours=1))
     assert dt.timedelta(seconds=int(output[0])) > longest
+
+
+def test_a_deadline_refresh_asked_for_while_redis_is_down_runs_at_once(
+    admin_client: Any,
+    private_redis: PrivateRedis,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    """Nothing in the database records that the refresh is owed, so no sweep could find it."""
+    foi_request = FoiRequestFactory.sent(dt.date(2026, 6, 1))
+    assert foi_request.due_on == dt.date(2026, 6, 30)
+    with celery_broker(private_redis.url):
+        private_redis.stop()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(
+                "/admin/requests_app/nonworkingday/add/",
+                {"on": "2026-06-29", "name": "Proclaimed bank holiday", "calendar": "gb-nir"},
+            )
+    assert response.status_code == 302
+    foi_request.refresh_from_db()
+    assert foi_request.due_on == dt.date(2026, 7, 1)
