@@ -98,15 +98,12 @@ class ProjectWorker:
         pattern = rf"Task {re.escape(task)}\[[^\]]+\] succeeded in [\d.e-]+s: (.*)"
         return re.findall(pattern, self.log.read_text(errors="replace"))
 
-    def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+    def kill(self) -> None:
+        """SIGKILL the whole worker, its pool processes first: the machine is lost."""
+        for pid in self.children():
+            os.kill(pid, signal.SIGKILL)
+        self.process.kill()
+        self.process.wait()
 
 
 @pytest.fixture
@@ -130,8 +127,9 @@ def start_worker(
         return started[-1]
 
     yield start
-    for worker in started:
-        worker.stop()
+    for worker in started:  # nothing is left for them to do: no need to wait for a warm stop
+        if worker.process.poll() is None:
+            worker.kill()
 
 
 def sweep(redis: PrivateRedis, now: dt.datetime) -> dict[str, int]:
@@ -231,7 +229,7 @@ def test_a_worker_killed_mid_extraction_leaves_the_attachment_to_be_read_once_by
     attachment.refresh_from_db()
     assert attachment.status == models.ExtractionStatus.EXTRACTING
     assert attachment.extraction_attempts == 1
-    first.stop()
+    first.kill()  # and then the whole worker is lost; a new one takes its place
 
     second = start_worker("second")
     assert attachment.lease_until is not None
