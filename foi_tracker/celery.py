@@ -40,7 +40,9 @@ app.conf.beat_schedule = {
     "alerts-sweep": {"task": "alerts.sweep", "schedule": crontab(minute=5)},
     "alerts-digests": {"task": "alerts.send_digests", "schedule": crontab(minute=15)},
     "mail-poll-mailbox": {"task": "mail.poll_mailbox", "schedule": 120.0},
-    "mail-queue-stranded-letters": {"task": "mail.queue_stranded_letters", "schedule": 600.0},
+    # Every kind of queued work (extraction, OCR, reports, letters, alerts) that waited too
+    # long for a worker, or whose worker died mid-run, is queued again from the database.
+    "work-requeue-stranded": {"task": "work.requeue_stranded", "schedule": 300.0},
     # Batches sending from the app queue their next letters, a throttle's worth a minute.
     "batches-send-letters": {"task": "batches.send_letters", "schedule": 60.0},
     "search-saved-searches": {

@@ -240,6 +240,9 @@ CELERY_TASK_EAGER_PROPAGATES = FOI_TASKS_EAGER
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Queued work that has waited this long for a worker is queued again by the stranded-work
+# sweep (requests_app/queueing.py); work whose worker died is queued again when its lease ends.
+FOI_STRANDED_AFTER_SECONDS = env.int("FOI_STRANDED_AFTER_SECONDS", default=600)
 # Queues: mail in and out on "mail", text extraction on "extract", OCR on "ocr" (slow),
 # everything else on the default "celery" queue.
 CELERY_TASK_ROUTES = {
@@ -251,7 +254,12 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    # Redis hands an unacknowledged task to another worker after the visibility timeout:
+    # longer than the longest task (OCR) and the longest retry countdown (an hour), so a
+    # task that is running or waiting for its retry is never given out twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": FOI_OCR_TIME_LIMIT + 2 * 3600
+    }
 else:
     _celery_dir = VAR_DIR / "celery"
     CELERY_BROKER_URL = "filesystem://"

@@ -1,18 +1,28 @@
 """Queuing background work so that a broker outage never breaks the page that asked for it.
 
 The database is the record of work owed (a pending alert, a letter queued to send, an
-attachment waiting for extraction); the broker message only says "start now". When the
-broker cannot take it, the work stays owed in the database, the failure is logged, and the
-next sweep or beat run queues it again.
+attachment waiting for extraction, a report waiting to be built); the broker message only
+says "start now". When the broker cannot take it, the work stays owed in the database, the
+failure is logged, and the stranded-work sweep queues it again.
+
+One sweep (`requeue_stranded_work`, on beat every few minutes) asks each kind of work for
+what is stranded: rows that have waited past their grace period for a worker, and rows
+whose worker's lease ran out mid-run (it died). Each kind queues its own again; the task
+that picks it up claims the row with a conditional UPDATE, so work queued twice is still
+done once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from celery import Task
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 from kombu.exceptions import KombuError, OperationalError
 
 logger = logging.getLogger(__name__)
@@ -50,3 +60,41 @@ def enqueue(task: Task, *args: Any, **options: Any) -> bool:
 def enqueue_on_commit(task: Task, *args: Any, **options: Any) -> None:
     """`enqueue` once the current transaction has committed (at once outside one)."""
     transaction.on_commit(lambda: enqueue(task, *args, **options))
+
+
+def enqueue_or_run_on_commit(task: Task, *args: Any) -> None:
+    """For work the database keeps no record of, which no sweep could find again: queue it
+    once the transaction has committed, or run it here when the broker refuses it."""
+
+    def publish() -> None:
+        if not enqueue(task, *args):
+            task(*args)
+
+    transaction.on_commit(publish)
+
+
+# --- the stranded-work sweep ------------------------------------------------------------
+
+# Each kind of queued work, with the function that queues again what of it is stranded.
+# Each takes `now` and returns how many it queued.
+STRANDED_WORK: dict[str, str] = {
+    "extraction": "requests_app.extraction.services.requeue_stranded",
+    "reports": "requests_app.reports.services.requeue_stranded",
+    "letters": "requests_app.mail.sending.queue_stranded_letters",
+    "alerts": "requests_app.alerts.tasks.requeue_stranded",
+}
+
+
+def stranded_after() -> dt.timedelta:
+    """How long queued work may wait for a worker before it is queued again."""
+    return dt.timedelta(seconds=int(getattr(settings, "FOI_STRANDED_AFTER_SECONDS", 600)))
+
+
+def requeue_stranded_work(*, now: dt.datetime) -> dict[str, int]:
+    """Queue again every kind of work that waited past its grace period or its lease."""
+    return {kind: _requeuer(path)(now=now) for kind, path in STRANDED_WORK.items()}
+
+
+def _requeuer(path: str) -> Callable[..., int]:
+    requeue: Callable[..., int] = import_string(path)
+    return requeue

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
 from requests_app import services
-from requests_app.queueing import enqueue_on_commit
+from requests_app.queueing import enqueue_or_run_on_commit, requeue_stranded_work
 
 
 @shared_task(name="deadlines.refresh_open")
@@ -14,4 +15,11 @@ def refresh_open_deadlines() -> int:
 
 
 def schedule_deadline_refresh() -> None:
-    enqueue_on_commit(refresh_open_deadlines)
+    # Nothing records that a refresh is owed: with the broker down it runs here and now.
+    enqueue_or_run_on_commit(refresh_open_deadlines)
+
+
+@shared_task(name="work.requeue_stranded")
+def requeue_stranded() -> dict[str, int]:
+    """Queue again work that waited too long for a worker or whose worker died (beat)."""
+    return requeue_stranded_work(now=timezone.now())

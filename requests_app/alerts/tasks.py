@@ -17,7 +17,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from requests_app.alerts import delivery
-from requests_app.alerts.sweep import sweep
+from requests_app.alerts.sweep import recover_stuck_sending, sweep
+from requests_app.queueing import stranded_after
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,18 @@ def send_digests() -> dict[str, int]:
 
 def queue_due_deliveries() -> int:
     ids = list(delivery.immediate_due(timezone.now()).values_list("pk", flat=True))
+    for alert_id in ids:
+        queue_delivery(alert_id)
+    return len(ids)
+
+
+def requeue_stranded(*, now: dt.datetime) -> int:
+    """For the stranded-work sweep: take back alerts whose sender died, and queue again
+    those that have been due for longer than the grace period."""
+    recover_stuck_sending(now=now)
+    since = now - stranded_after()
+    stranded = delivery.immediate_due(since).filter(created_at__lt=since)
+    ids = list(stranded.values_list("pk", flat=True))
     for alert_id in ids:
         queue_delivery(alert_id)
     return len(ids)

@@ -5,10 +5,16 @@ needs_ocr → extracting → ocr_done (or failed). A run claims its attachment w
 conditional UPDATE, so a task delivered twice reads the file once. Pages are written in
 batches as they arrive, with `pages_done` for the progress bar; whatever was read before
 a limit or an error stopped the run is kept, and the original file is never touched.
+
+A claim holds a lease (`lease_until`) a little longer than the run's time limit. A worker
+that dies mid-run leaves its attachment "extracting"; once the lease has run out, the next
+extract task (or the stranded-work sweep, see requests_app/queueing.py) takes it back and
+reads it again from the start. Only the run holding the claim records how it ended.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 import tempfile
@@ -18,8 +24,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Length
+from django.utils import timezone
 
 from requests_app.extraction import schedule_extraction, schedule_ocr
 from requests_app.extraction.base import (
@@ -39,10 +46,11 @@ from requests_app.extraction.limits import (
 )
 from requests_app.extraction.ocr import INSTALL_HINT, ocr_available
 from requests_app.extraction.registry import run_extraction, run_ocr
-from requests_app.extraction.sandbox import run_isolated
+from requests_app.extraction.sandbox import GRACE_SECONDS, run_isolated
 from requests_app.forms import guess_content_type, safe_filename
 from requests_app.models import Attachment, DocumentPage, ExtractionStatus
-from requests_app.models.documents import store_blob
+from requests_app.models.documents import AttachmentQuerySet, store_blob
+from requests_app.queueing import stranded_after
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +59,12 @@ PAGE_BATCH = 200
 PROGRESS_SECONDS = 1.0
 RUNNING = ExtractionStatus.EXTRACTING
 OCR_UNAVAILABLE = f"OCR is not available on this server: {INSTALL_HINT}."
+# A lease outlasts the run's time limit and the reader's grace by this much, for the
+# writing that follows the reading.
+LEASE_MARGIN = dt.timedelta(minutes=2)
+WORKER_DIED = "The worker reading it stopped before the end; it is queued again."
+# The most of each kind the stranded-work sweep queues in one run; the rest wait for the next.
+STRANDED_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -138,6 +152,8 @@ def _conclude(
         detail,
         pages=writer.count,
         done=writer.count - writer.scanned,
+        # Queued for OCR: the sweep queues it again if no worker has started it by then.
+        lease_until=timezone.now() + stranded_after() if available else None,
     )
     if available:
         schedule_ocr(attachment.pk)
@@ -151,7 +167,7 @@ def ocr_attachment(*, attachment_id: int) -> ExtractionResult:
     """Read the scanned pages of an attachment waiting for OCR."""
     if not ocr_available():
         Attachment.objects.filter(pk=attachment_id, status=ExtractionStatus.NEEDS_OCR).update(
-            status_detail=OCR_UNAVAILABLE
+            status_detail=OCR_UNAVAILABLE, lease_until=None
         )
         return ExtractionResult(
             attachment_id, ExtractionStatus.NEEDS_OCR, OCR_UNAVAILABLE, skipped=True
@@ -243,27 +259,65 @@ def retry_extraction(*, attachment_ids: Iterable[int]) -> list[int]:
 
 def reset_for_extraction(attachment_ids: list[int]) -> int:
     return Attachment.objects.filter(pk__in=attachment_ids).update(
-        status=ExtractionStatus.PENDING, status_detail="", pages_done=0
+        status=ExtractionStatus.PENDING,
+        status_detail="",
+        pages_done=0,
+        lease_until=timezone.now() + stranded_after(),
     )
+
+
+def requeue_stranded(*, now: dt.datetime) -> int:
+    """Queue again what waited past its lease, and what a worker that died was reading."""
+    later = now + stranded_after()
+    released = {"status": ExtractionStatus.PENDING, "status_detail": WORKER_DIED}
+    to_read = _take(Attachment.objects.abandoned(now), later, **released)
+    to_read += _take(Attachment.objects.stranded(now, stranded_after()), later)
+    to_recognise = _take(Attachment.objects.stranded_for_ocr(now), later)
+    for attachment_id in to_read:
+        schedule_extraction(attachment_id)
+    for attachment_id in to_recognise:
+        schedule_ocr(attachment_id)
+    return len(to_read) + len(to_recognise)
+
+
+def _take(attachments: AttachmentQuerySet, later: dt.datetime, **changes: object) -> list[int]:
+    """Give a batch of them a new lease (and `changes`); their ids, to be queued."""
+    ids = list(attachments.order_by("pk").values_list("pk", flat=True)[:STRANDED_BATCH])
+    # The same conditions again in the UPDATE: a row a worker claimed meanwhile keeps its lease.
+    attachments.filter(pk__in=ids).update(lease_until=later, **changes)
+    return ids
 
 
 # --- shared steps -------------------------------------------------------------------
 
 
 def _claim(attachment_id: int, waiting: str, *, fresh: bool) -> Attachment | None:
-    """Take the attachment for this run, or None when it is not waiting for this step."""
+    """Take the attachment for this run, or None when it is not waiting for this step.
+
+    A fresh read also takes back an attachment whose last reader's lease ran out."""
+    now = timezone.now()
     changes: dict[str, object] = {
         "status": RUNNING,
         "extraction_attempts": F("extraction_attempts") + 1,
+        "lease_until": now + lease_length(fresh=fresh),
     }
+    claimable = Q(status=waiting)
     if fresh:
         changes.update(status_detail="", page_count=None, pages_done=0)
-    claimed = Attachment.objects.filter(pk=attachment_id, status=waiting).update(**changes)
+        claimable |= Q(status=RUNNING, lease_until__lt=now)
+    claimed = Attachment.objects.filter(claimable, pk=attachment_id).update(**changes)
     if claimed != 1:
         return None
     if fresh:
         DocumentPage.objects.filter(attachment_id=attachment_id).delete()
     return Attachment.objects.get(pk=attachment_id)
+
+
+def lease_length(*, fresh: bool) -> dt.timedelta:
+    """Longer than a run can take: the reader is stopped at its time limit plus a grace."""
+    limits = current_limits()
+    seconds = limits.time_limit if fresh else limits.ocr_time_limit
+    return dt.timedelta(seconds=seconds + GRACE_SECONDS) + LEASE_MARGIN
 
 
 def _not_claimed(attachment_id: int) -> ExtractionResult:
@@ -278,12 +332,23 @@ def _finish(
     *,
     pages: int = 0,
     done: int | None = -1,
+    lease_until: dt.datetime | None = None,
 ) -> ExtractionResult:
-    """Record how the run ended. `done` defaults to every page; None leaves it as it is."""
-    changes: dict[str, object] = {"status": status, "status_detail": detail, "page_count": pages}
+    """Record how the run ended. `done` defaults to every page; None leaves it as it is.
+
+    Only while this run still holds the claim: a run that outlived its lease and was
+    taken back records nothing."""
+    changes: dict[str, object] = {
+        "status": status,
+        "status_detail": detail,
+        "page_count": pages,
+        "lease_until": lease_until,
+    }
     if done is not None:
         changes["pages_done"] = pages if done == -1 else done
-    Attachment.objects.filter(pk=attachment.pk, status=RUNNING).update(**changes)
+    Attachment.objects.filter(
+        pk=attachment.pk, status=RUNNING, extraction_attempts=attachment.extraction_attempts
+    ).update(**changes)
     return ExtractionResult(attachment.pk, status, detail, page_count=pages)
 
 

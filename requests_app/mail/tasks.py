@@ -7,7 +7,6 @@ from typing import Any
 from celery import Task, shared_task
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
 from requests_app.mail import imap, sending
 from requests_app.mail.importer import import_message
@@ -50,9 +49,3 @@ def send_message(self: Task, message_id: int) -> str:
     if outcome.status == sending.DeliveryStatus.RETRY:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.status
-
-
-@shared_task(name="mail.queue_stranded_letters")
-def queue_stranded_letters() -> int:
-    """Queue letters that were queued while the broker was down (beat, every ten minutes)."""
-    return sending.queue_stranded_letters(now=timezone.now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import IO
 
@@ -54,6 +55,20 @@ class AttachmentQuerySet(models.QuerySet["Attachment"]):
         unmatched_own = Q(message__request__isnull=True, message__imported_by=user)
         return self.filter(Q(message__request__in=visible_requests) | unmatched_own)
 
+    def stranded(self, now: dt.datetime, waited: dt.timedelta) -> AttachmentQuerySet:
+        """Waiting for extraction past their lease (or, never leased, created `waited` ago)."""
+        overdue = Q(lease_until__lt=now) | Q(lease_until__isnull=True, created_at__lt=now - waited)
+        return self.filter(overdue, status=ExtractionStatus.PENDING)
+
+    def stranded_for_ocr(self, now: dt.datetime) -> AttachmentQuerySet:
+        """Queued for OCR past their lease; those parked without a lease (no OCR here) wait."""
+        return self.filter(status=ExtractionStatus.NEEDS_OCR, lease_until__lt=now)
+
+    def abandoned(self, now: dt.datetime) -> AttachmentQuerySet:
+        """Being read by a worker whose lease has run out: it died mid-run."""
+        expired = Q(lease_until__lt=now) | Q(lease_until__isnull=True)
+        return self.filter(expired, status=ExtractionStatus.EXTRACTING)
+
 
 class Attachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
@@ -72,6 +87,12 @@ class Attachment(models.Model):
     page_count = models.PositiveIntegerField(null=True, blank=True)
     pages_done = models.PositiveIntegerField(default=0)
     extraction_attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Waiting: when it is queued again if no worker has started it. "
+        "Being read: when its worker is taken to have died.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AttachmentQuerySet.as_manager()

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from requests_app.models.campaigns import Campaign
@@ -24,6 +25,18 @@ class ReportStatus(models.TextChoices):
     RUNNING = "running", "Being built"
     DONE = "done", "Ready"
     FAILED = "failed", "Failed"
+
+
+class GeneratedReportQuerySet(models.QuerySet["GeneratedReport"]):
+    def stranded(self, now: dt.datetime, waited: dt.timedelta) -> GeneratedReportQuerySet:
+        """Waiting past their lease (or, never leased, created `waited` ago)."""
+        overdue = Q(lease_until__lt=now) | Q(lease_until__isnull=True, created_at__lt=now - waited)
+        return self.filter(overdue, status=ReportStatus.PENDING)
+
+    def abandoned(self, now: dt.datetime) -> GeneratedReportQuerySet:
+        """Being built by a worker whose lease has run out: it died mid-build."""
+        expired = Q(lease_until__lt=now) | Q(lease_until__isnull=True)
+        return self.filter(expired, status=ReportStatus.RUNNING)
 
 
 class GeneratedReport(models.Model):
@@ -70,6 +83,15 @@ class GeneratedReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Waiting: when it is queued again if no worker has started it. "
+        "Being built: when its worker is taken to have died.",
+    )
+
+    objects = GeneratedReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -5,6 +5,11 @@ request and the ids and timestamps of its events, letters and attachments, or th
 campaign's visible requests) and of the day it was prepared, since "days overdue" and
 the next steps move with the date. A request for a report whose fingerprint is already
 built, or being built, is given that one instead of starting another.
+
+A build claims its report with a conditional UPDATE and holds a lease, renewed as it
+makes progress. A worker that dies mid-build leaves the report "running"; once the lease
+has run out, the next build task (or the stranded-work sweep, see requests_app/queueing.py)
+takes it back and builds it again. Only the build holding the claim records the result.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import IO, Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -37,6 +42,8 @@ from requests_app.models import (
     RequestEvent,
 )
 from requests_app.models.documents import store_blob
+from requests_app.models.reports import GeneratedReportQuerySet
+from requests_app.queueing import stranded_after
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +51,8 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = "reports-1"
 # A build still pending or running after this long is taken to have died with its worker.
 STALE_BUILD = dt.timedelta(minutes=30)
+# A build that has not made progress for this long is taken to have died with its worker.
+BUILD_LEASE = dt.timedelta(minutes=10)
 REUSABLE = (ReportStatus.PENDING, ReportStatus.RUNNING, ReportStatus.DONE)
 REQUEST_FIELDS = (
     "title",
@@ -256,29 +265,25 @@ WRITERS: dict[str, Writer] = {
 
 
 class ProgressRecorder:
-    """Writes progress to the row, at most once per few percent."""
+    """Writes progress to the row, at most once per few percent, renewing the build's lease."""
 
-    def __init__(self, report_id: int) -> None:
-        self.report_id = report_id
+    def __init__(self, report: GeneratedReport) -> None:
+        self.report = report
         self.last = 0
 
     def __call__(self, percent: int) -> None:
         percent = max(0, min(99, percent))
         if percent >= self.last + 5:
-            GeneratedReport.objects.filter(pk=self.report_id).update(progress=percent)
+            _held(self.report).update(progress=percent, lease_until=timezone.now() + BUILD_LEASE)
             self.last = percent
 
 
 def build_report(*, report_id: int, today: dt.date) -> GeneratedReport | None:
-    """Build a pending report; a report already claimed by another worker is left alone."""
-    claimed = GeneratedReport.objects.filter(pk=report_id, status=ReportStatus.PENDING).update(
-        status=ReportStatus.RUNNING, started_at=timezone.now(), progress=1
-    )
-    if claimed != 1:
+    """Build a pending report, or one whose last builder's lease ran out; a report another
+    worker is building is left alone (None)."""
+    report = _claim(report_id)
+    if report is None:
         return None
-    report = GeneratedReport.objects.select_related(
-        "foi_request__public_body", "campaign", "batch", "requested_by"
-    ).get(pk=report_id)
     try:
         _build_and_store(report, today)
     except Exception as error:
@@ -291,16 +296,63 @@ def build_report(*, report_id: int, today: dt.date) -> GeneratedReport | None:
 def _build_and_store(report: GeneratedReport, today: dt.date) -> None:
     # The document goes to a temporary file, not memory: bundles run to hundreds of pages.
     with tempfile.TemporaryFile() as output:
-        page_count = WRITERS[report.kind](report, today, output, ProgressRecorder(report.pk))
+        page_count = WRITERS[report.kind](report, today, output, ProgressRecorder(report))
         output.seek(0)
         name, _sha256, size = store_blob(output)
     _finish(report, status=ReportStatus.DONE, file=name, size=size, page_count=page_count)
 
 
+def _claim(report_id: int) -> GeneratedReport | None:
+    now = timezone.now()
+    claimable = Q(status=ReportStatus.PENDING) | Q(status=ReportStatus.RUNNING, lease_until__lt=now)
+    claimed = GeneratedReport.objects.filter(claimable, pk=report_id).update(
+        status=ReportStatus.RUNNING,
+        started_at=now,
+        progress=1,
+        attempts=F("attempts") + 1,
+        lease_until=now + BUILD_LEASE,
+    )
+    if claimed != 1:
+        return None
+    return GeneratedReport.objects.select_related(
+        "foi_request__public_body", "campaign", "batch", "requested_by"
+    ).get(pk=report_id)
+
+
+def _held(report: GeneratedReport) -> QuerySet[GeneratedReport]:
+    """The report's row while this build still holds the claim (none once taken back)."""
+    return GeneratedReport.objects.filter(
+        pk=report.pk, status=ReportStatus.RUNNING, attempts=report.attempts
+    )
+
+
 def _finish(report: GeneratedReport, **fields: Any) -> None:
     if fields.get("status") == ReportStatus.DONE:
         fields["progress"] = 100
-    GeneratedReport.objects.filter(pk=report.pk).update(finished_at=timezone.now(), **fields)
+    _held(report).update(finished_at=timezone.now(), lease_until=None, **fields)
+
+
+def requeue_stranded(*, now: dt.datetime) -> int:
+    """Queue again builds that waited past their lease or whose worker died mid-build.
+
+    Only builds young enough to be shown: an older one has been given up by the pages
+    (see STALE_BUILD), which start a new build when asked again."""
+    recent = GeneratedReport.objects.filter(created_at__gt=now - STALE_BUILD)
+    later = now + stranded_after()
+    ids = _take(recent.abandoned(now), later, status=ReportStatus.PENDING)
+    ids += _take(recent.stranded(now, stranded_after()), later)
+    from requests_app.reports.tasks import queue_build  # the tasks module imports this one
+
+    for report_id, created_at in recent.filter(pk__in=ids).values_list("pk", "created_at"):
+        queue_build(report_id, timezone.localdate(created_at))
+    return len(ids)
+
+
+def _take(reports: GeneratedReportQuerySet, later: dt.datetime, **changes: object) -> list[int]:
+    """Give them a new lease (and `changes`) while they still qualify; their ids."""
+    ids = list(reports.values_list("pk", flat=True))
+    reports.filter(pk__in=ids).update(lease_until=later, **changes)
+    return ids
 
 
 def case_summary_report(*, foi_request: FoiRequest, user: User, today: dt.date) -> GeneratedReport:
