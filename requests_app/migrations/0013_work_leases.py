@@ -15,7 +15,7 @@ def retire_beat_entries(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0008_list_indexes'),
+        ("requests_app", "0012_body_suggestions"),
         ('django_celery_beat', '0001_initial'),
     ]
 
