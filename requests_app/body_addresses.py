@@ -33,10 +33,6 @@ class BodyAddress:
     web_form: str
     personal: bool  # the user's own address for the body, not the body's checked one
 
-    @property
-    def known(self) -> bool:
-        return bool(self.email or self.web_form)
-
 
 def address_for(body: PublicBody, user: User | AnonymousUser | None) -> BodyAddress:
     """The address the user's letters to the body go to: their own, else the body's."""
@@ -137,9 +133,7 @@ def sender_at_body(message: Message, body: PublicBody) -> str:
     return address if at == domain or at.endswith(f".{domain}") else ""
 
 
-def address_offer(
-    messages: Iterable[Message], body: PublicBody, user: User | AnonymousUser
-) -> str:
+def address_offer(messages: Iterable[Message], body: PublicBody, user: User | AnonymousUser) -> str:
     """A sender of a reply worth saving as the body's address, when the user has none."""
     if address_for(body, user).email:
         return ""

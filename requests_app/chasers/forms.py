@@ -15,9 +15,7 @@ class ChaserRuleForm(forms.Form):
         max_value=60,
         help_text="Leave empty to stop chasing automatically.",
     )
-    mode = forms.ChoiceField(
-        label="Then", choices=ChaserMode.choices, initial=ChaserMode.APPROVE
-    )
+    mode = forms.ChoiceField(label="Then", choices=ChaserMode.choices, initial=ChaserMode.APPROVE)
 
 
 def chaser_rule_form(foi_request: FoiRequest) -> ChaserRuleForm:

@@ -124,7 +124,10 @@ def _queue_letter(chaser: Chaser, approved_by: User | None) -> bool:
         EventKind.CHASER_SENT,
         on=timezone.localdate(),
         actor=approved_by,
-        note=f"{chaser.working_days_overdue} working days after the {chaser.deadline:%d %B %Y} deadline.",
+        note=(
+            f"{chaser.working_days_overdue} working days after the "
+            f"{chaser.deadline:%d %B %Y} deadline."
+        ),
         details={"message": message.pk, "chaser": chaser.pk, "to": to},
     )
     return True

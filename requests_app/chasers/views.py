@@ -33,7 +33,10 @@ def request_chaser_rule(request: HttpRequest, reference: str) -> HttpResponse:
         actor=user,
         action="request.chasers_set",
         obj=foi_request,
-        changes={"chase_after_working_days": [None, days], "mode": [None, form.cleaned_data["mode"]]},
+        changes={
+            "chase_after_working_days": [None, days],
+            "mode": [None, form.cleaned_data["mode"]],
+        },
         request=request,
     )
     flash.success(request, _rule_message(days))

@@ -13,129 +13,265 @@ def existing_messages_are_reviewed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('requests_app', '0008_list_indexes'),
+        ("requests_app", "0008_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Chaser',
+            name="Chaser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deadline', models.DateField(help_text='The missed deadline this chases.')),
-                ('status', models.CharField(choices=[('awaiting_approval', 'Waiting for your approval'), ('pending', 'To send'), ('sent', 'Sent'), ('discarded', 'Not sent'), ('no_address', 'Not sent: no address for the body')], max_length=20)),
-                ('working_days_overdue', models.PositiveSmallIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("deadline", models.DateField(help_text="The missed deadline this chases.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_approval", "Waiting for your approval"),
+                            ("pending", "To send"),
+                            ("sent", "Sent"),
+                            ("discarded", "Not sent"),
+                            ("no_address", "Not sent: no address for the body"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("working_days_overdue", models.PositiveSmallIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ChaserRule',
+            name="ChaserRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('working_days_overdue', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)])),
-                ('mode', models.CharField(choices=[('send', 'Send it for me'), ('approve', 'Ask me to approve it first')], default='approve', max_length=10)),
-                ('set_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "working_days_overdue",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(60),
+                        ],
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("send", "Send it for me"),
+                            ("approve", "Ask me to approve it first"),
+                        ],
+                        default="approve",
+                        max_length=10,
+                    ),
+                ),
+                ("set_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='PersonalBodyAddress',
+            name="PersonalBodyAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('foi_email', models.EmailField(blank=True, max_length=254)),
-                ('foi_web_form', models.URLField(blank=True, max_length=500, verbose_name='FOI web form')),
-                ('set_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("foi_email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "foi_web_form",
+                    models.URLField(blank=True, max_length=500, verbose_name="FOI web form"),
+                ),
+                ("set_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.AddField(
-            model_name='message',
-            name='reviewed_at',
+            model_name="message",
+            name="reviewed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='publicbody',
-            name='foi_email_set_at',
+            model_name="publicbody",
+            name="foi_email_set_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='publicbody',
-            name='foi_email_set_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="publicbody",
+            name="foi_email_set_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='publicbody',
-            name='foi_web_form',
-            field=models.URLField(blank=True, max_length=500, verbose_name='FOI web form'),
+            model_name="publicbody",
+            name="foi_web_form",
+            field=models.URLField(blank=True, max_length=500, verbose_name="FOI web form"),
         ),
         migrations.AlterField(
-            model_name='requestevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Logged'), ('sent', 'Sent'), ('acknowledged', 'Acknowledged'), ('clarification_requested', 'Clarification asked'), ('clarification_answered', 'Clarification answered'), ('fee_notice', 'Fees notice received'), ('fee_paid', 'Fee paid'), ('extension_claimed', 'Extension claimed'), ('response', 'Response received'), ('review_requested', 'Internal review requested'), ('review_decided', 'Internal review decided'), ('complaint_lodged', 'Complaint to the regulator'), ('decision_notice', 'Decision notice'), ('tribunal_appeal', 'Appeal to the tribunal'), ('withdrawn', 'Withdrawn'), ('closed', 'Closed'), ('edited', 'Details edited'), ('message_logged', 'Correspondence logged'), ('chaser_sent', 'Chaser sent automatically')], max_length=30),
+            model_name="requestevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Logged"),
+                    ("sent", "Sent"),
+                    ("acknowledged", "Acknowledged"),
+                    ("clarification_requested", "Clarification asked"),
+                    ("clarification_answered", "Clarification answered"),
+                    ("fee_notice", "Fees notice received"),
+                    ("fee_paid", "Fee paid"),
+                    ("extension_claimed", "Extension claimed"),
+                    ("response", "Response received"),
+                    ("review_requested", "Internal review requested"),
+                    ("review_decided", "Internal review decided"),
+                    ("complaint_lodged", "Complaint to the regulator"),
+                    ("decision_notice", "Decision notice"),
+                    ("tribunal_appeal", "Appeal to the tribunal"),
+                    ("withdrawn", "Withdrawn"),
+                    ("closed", "Closed"),
+                    ("edited", "Details edited"),
+                    ("message_logged", "Correspondence logged"),
+                    ("chaser_sent", "Chaser sent automatically"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(condition=models.Q(('direction', 'in'), ('is_auto_reply', False), ('reviewed_at__isnull', True)), fields=['request'], name='message_awaiting_review'),
+            model_name="message",
+            index=models.Index(
+                condition=models.Q(
+                    ("direction", "in"), ("is_auto_reply", False), ("reviewed_at__isnull", True)
+                ),
+                fields=["request"],
+                name="message_awaiting_review",
+            ),
         ),
         migrations.AddField(
-            model_name='chaser',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="chaser",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='chaser',
-            name='message',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='requests_app.message'),
+            model_name="chaser",
+            name="message",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="requests_app.message",
+            ),
         ),
         migrations.AddField(
-            model_name='chaser',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chasers', to='requests_app.foirequest'),
+            model_name="chaser",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="chasers",
+                to="requests_app.foirequest",
+            ),
         ),
         migrations.AddField(
-            model_name='chaserrule',
-            name='campaign',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='chaser_rule', to='requests_app.campaign'),
+            model_name="chaserrule",
+            name="campaign",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="chaser_rule",
+                to="requests_app.campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='chaserrule',
-            name='request',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='chaser_rule', to='requests_app.foirequest'),
+            model_name="chaserrule",
+            name="request",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="chaser_rule",
+                to="requests_app.foirequest",
+            ),
         ),
         migrations.AddField(
-            model_name='chaserrule',
-            name='set_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="chaserrule",
+            name="set_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='personalbodyaddress',
-            name='body',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='requests_app.publicbody'),
+            model_name="personalbodyaddress",
+            name="body",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="requests_app.publicbody",
+            ),
         ),
         migrations.AddField(
-            model_name='personalbodyaddress',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="personalbodyaddress",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='chaser',
-            index=models.Index(fields=['status'], name='requests_ap_status_3e55f3_idx'),
+            model_name="chaser",
+            index=models.Index(fields=["status"], name="requests_ap_status_3e55f3_idx"),
         ),
         migrations.AddConstraint(
-            model_name='chaser',
-            constraint=models.UniqueConstraint(fields=('request', 'deadline'), name='one_chaser_per_deadline'),
+            model_name="chaser",
+            constraint=models.UniqueConstraint(
+                fields=("request", "deadline"), name="one_chaser_per_deadline"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chaserrule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('campaign__isnull', True), ('request__isnull', False)), models.Q(('campaign__isnull', False), ('request__isnull', True)), _connector='OR'), name='chaser_rule_for_request_or_campaign'),
+            model_name="chaserrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("campaign__isnull", True), ("request__isnull", False)),
+                    models.Q(("campaign__isnull", False), ("request__isnull", True)),
+                    _connector="OR",
+                ),
+                name="chaser_rule_for_request_or_campaign",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personalbodyaddress',
-            constraint=models.UniqueConstraint(fields=('body', 'user'), name='one_personal_address_per_body'),
+            model_name="personalbodyaddress",
+            constraint=models.UniqueConstraint(
+                fields=("body", "user"), name="one_personal_address_per_body"
+            ),
         ),
         migrations.RunPython(existing_messages_are_reviewed, migrations.RunPython.noop),
     ]

@@ -139,6 +139,9 @@ class Message(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.subject or f"{self.get_channel_display()} {self.sent_at:%d %b %Y}"
+
     @property
     def awaits_review(self) -> bool:
         return (
@@ -146,9 +149,6 @@ class Message(models.Model):
             and self.reviewed_at is None
             and not self.is_auto_reply
         )
-
-    def __str__(self) -> str:
-        return self.subject or f"{self.get_channel_display()} {self.sent_at:%d %b %Y}"
 
 
 class QuarantinedMail(models.Model):

@@ -36,9 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # answer (the rows say "reply received — not yet reviewed" instead).
     counts = visible.waiting().aggregate(
         open=Count("status"),
-        overdue=Count(
-            "status", filter=Q(next_due_on__lt=today, has_reply_to_review=False)
-        ),
+        overdue=Count("status", filter=Q(next_due_on__lt=today, has_reply_to_review=False)),
     )
     context = {
         "today": today,

@@ -26,6 +26,7 @@ from tests.factories import (
     MembershipFactory,
     MessageFactory,
     PublicBodyFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +118,7 @@ def test_no_chaser_while_a_reply_waits_for_review(late_request: models.FoiReques
 
 
 def test_a_campaign_rule_chases_its_requests(late_request: models.FoiRequest, user) -> None:  # type: ignore[no-untyped-def]
-    campaign = CampaignFactory(name="Open", slug="open")
+    campaign = CampaignFactory.create(name="Open", slug="open")
     MembershipFactory(campaign=campaign, user=user, role=models.Role.OWNER)
     late_request.campaign = campaign
     late_request.save()
@@ -183,7 +184,10 @@ def test_opting_in_on_the_request_page_redirects_to_the_new_state(
     )
     assert response.redirect_chain == [(late_request.get_absolute_url(), 302)]
     assert response.context["chaser_form"].initial["working_days_overdue"] == 4
-    assert "A chaser will be prepared once a reply is 4 working days late." in response.content.decode()
+    assert (
+        "A chaser will be prepared once a reply is 4 working days late."
+        in response.content.decode()
+    )
     send_reminders()
     assert len(chasers_sent()) == 1
 
@@ -192,7 +196,9 @@ def test_opting_in_on_the_request_page_redirects_to_the_new_state(
 
 
 def test_only_an_editor_may_opt_in_or_approve(
-    late_request: models.FoiRequest, client_for, other_user  # type: ignore[no-untyped-def]
+    late_request: models.FoiRequest,
+    client_for,
+    other_user,  # type: ignore[no-untyped-def]
 ) -> None:
     mallory = client_for(other_user)
     chase(late_request, 3, models.ChaserMode.APPROVE)
@@ -203,3 +209,35 @@ def test_only_an_editor_may_opt_in_or_approve(
     rule_url = reverse("request_chaser_rule", kwargs={"reference": late_request.reference})
     assert mallory.post(rule_url, {"working_days_overdue": "1", "mode": "send"}).status_code == 404
     assert chasers_sent() == []
+
+
+def test_a_campaign_owner_opts_the_campaign_in_on_its_page(
+    late_request: models.FoiRequest, alice_client: Client, user  # type: ignore[no-untyped-def]
+) -> None:
+    campaign = CampaignFactory.create(name="Open", slug="open")
+    MembershipFactory(campaign=campaign, user=user, role=models.Role.OWNER)
+    late_request.campaign = campaign
+    late_request.save()
+    page = alice_client.get(campaign.get_absolute_url()).content.decode()
+    assert "Off: overdue requests are not chased automatically." in page
+
+    url = reverse("campaign_chaser_rule", kwargs={"slug": campaign.slug})
+    response = alice_client.post(
+        url, {"working_days_overdue": "2", "mode": models.ChaserMode.SEND}, follow=True
+    )
+
+    assert response.redirect_chain == [(campaign.get_absolute_url(), 302)]
+    assert "once a campaign request is 2 working days overdue" in response.content.decode()
+    send_reminders()
+    assert len(chasers_sent()) == 1
+
+
+def test_a_campaign_viewer_cannot_opt_the_campaign_in(
+    alice_client: Client, client_for  # type: ignore[no-untyped-def]
+) -> None:
+    campaign = CampaignFactory.create(name="Open", slug="open")
+    victor = UserFactory.create(username="victor")
+    MembershipFactory(campaign=campaign, user=victor, role=models.Role.VIEWER)
+    url = reverse("campaign_chaser_rule", kwargs={"slug": campaign.slug})
+    response = client_for(victor).post(url, {"working_days_overdue": "2", "mode": "send"})
+    assert response.status_code == 403 and not models.ChaserRule.objects.exists()

@@ -56,7 +56,9 @@ def test_one_click_on_the_request_page_records_the_refusal_and_its_exemptions(
         "exemptions": [exemption.pk for exemption in form.initial["exemptions"]],
     }
 
-    response = alice_client.post(reverse("mail_confirm", kwargs={"pk": message.pk}), data, follow=True)
+    response = alice_client.post(
+        reverse("mail_confirm", kwargs={"pk": message.pk}), data, follow=True
+    )
 
     assert response.redirect_chain == [(world.examples.get_absolute_url(), 302)]
     after = response.content.decode()

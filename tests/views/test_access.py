@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -138,7 +139,7 @@ OUTSIDER_404: dict[str, Callable[[AliceObjects], dict[str, Any]]] = {
 def _chaser_of(foi_request: models.FoiRequest) -> models.Chaser:
     return models.Chaser.objects.get_or_create(
         request=foi_request,
-        deadline=foi_request.due_on or foi_request.sent_on,
+        deadline=foi_request.due_on or dt.date(2026, 2, 2),
         defaults={"status": models.ChaserStatus.AWAITING_APPROVAL, "working_days_overdue": 5},
     )[0]
 

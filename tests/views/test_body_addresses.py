@@ -80,7 +80,9 @@ def test_a_campaigners_address_is_used_for_their_letters_only(
 def test_a_body_without_an_address_shows_how_to_send_on_the_letter_page(
     nowhere_request: models.FoiRequest, alice_client: Client
 ) -> None:
-    url = reverse("mail_letter", kwargs={"reference": nowhere_request.reference, "letter": "chaser"})
+    url = reverse(
+        "mail_letter", kwargs={"reference": nowhere_request.reference, "letter": "chaser"}
+    )
     page = alice_client.get(url).content.decode()
     assert "No email address for" in page
     assert "https://www.nowhere.gov.example/foi-form" in page
@@ -150,7 +152,11 @@ def test_the_new_request_page_adds_an_address_inline(
     assert page.context["address_form"].initial["body"] == str(nowhere.pk)
     response = client.post(
         reverse("chosen_body_address"),
-        {"body": nowhere.pk, "web_form": "https://www.nowhere.gov.example/new-form", "next": "/requests/new/"},
+        {
+            "body": nowhere.pk,
+            "web_form": "https://www.nowhere.gov.example/new-form",
+            "next": "/requests/new/",
+        },
     )
     assert response["Location"] == "/requests/new/"
     nowhere.refresh_from_db()

@@ -21,7 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_redirected_page_shows_the_letter_being_sent_then_sent(
-    user, body: models.PublicBody, alice_client: Client, django_capture_on_commit_callbacks, settings
+    user,
+    body: models.PublicBody,
+    alice_client: Client,
+    django_capture_on_commit_callbacks,
+    settings,
 ) -> None:  # type: ignore[no-untyped-def]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     draft = FoiRequestFactory(owner=user, public_body=body, title="Consultants")
