@@ -32,6 +32,8 @@ from requests_app.models.requests import replies_to_review
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+UNSENT = (ChaserStatus.AWAITING_APPROVAL, ChaserStatus.PENDING)
+
 
 def owed_chasers(*, today: dt.date) -> list[Chaser]:
     """New outbox rows for requests overdue by their rule's working days, not yet chased."""
@@ -83,9 +85,20 @@ def rule_of(foi_request: FoiRequest) -> ChaserRule | None:
 
 def queue_owed_chasers(*, today: dt.date) -> int:
     """Insert the chasers owed today and send those that need no approval; how many sent."""
+    cancel_stale_chasers(today=today)
     Chaser.objects.bulk_create(owed_chasers(today=today), ignore_conflicts=True)
     pending = Chaser.objects.filter(status=ChaserStatus.PENDING).values_list("pk", flat=True)
     return sum(send_chaser(chaser_id=pk) for pk in list(pending))
+
+
+def cancel_stale_chasers(*, today: dt.date) -> int:
+    """A chaser not yet sent whose request is no longer overdue on that deadline (answered,
+    extended, withdrawn) is not sent; approving it later does nothing."""
+    still_overdue = FoiRequest.objects.overdue(today).filter(
+        pk=OuterRef("request_id"), next_due_on=OuterRef("deadline")
+    )
+    unsent = Chaser.objects.filter(status__in=UNSENT).exclude(Exists(still_overdue))
+    return unsent.update(status=ChaserStatus.DISCARDED, done_at=timezone.now())
 
 
 def send_chaser(*, chaser_id: int, approved_by: User | None = None) -> bool:

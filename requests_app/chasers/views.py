@@ -6,6 +6,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from requests_app.audit import record_audit
@@ -74,6 +75,7 @@ def decide_chaser(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     chaser = get_object_or_404(Chaser.objects.select_related("request"), pk=pk)
     foi_request = editable_request(request, chaser.request.reference)
     user = signed_in_user(request)
+    services.cancel_stale_chasers(today=timezone.localdate())
     if decision == "send":
         done = services.send_chaser(chaser_id=chaser.pk, approved_by=user)
         refreshed = Chaser.objects.get(pk=chaser.pk)

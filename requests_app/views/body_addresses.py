@@ -16,6 +16,7 @@ from requests_app.body_addresses import address_for, set_address
 from requests_app.forms import BodyChoiceField
 from requests_app.models import PublicBody
 from requests_app.views.access import signed_in_user
+from requests_app.widgets import QuickSelect
 
 
 class BodyAddressForm(forms.Form):
@@ -35,7 +36,10 @@ class BodyAddressForm(forms.Form):
 class ChosenBodyAddressForm(BodyAddressForm):
     """The same, for a body picked on the page (the new-request form has no body yet)."""
 
-    body = BodyChoiceField(queryset=PublicBody.objects.active(), label="Public body")
+    # A plain list: the page's search picker belongs to the request's own body field.
+    body = BodyChoiceField(
+        queryset=PublicBody.objects.active(), label="Body whose address this is", widget=QuickSelect
+    )
     field_order = ["body", "email", "web_form"]
 
 

@@ -241,3 +241,22 @@ def test_a_campaign_viewer_cannot_opt_the_campaign_in(
     url = reverse("campaign_chaser_rule", kwargs={"slug": campaign.slug})
     response = client_for(victor).post(url, {"working_days_overdue": "2", "mode": "send"})
     assert response.status_code == 403 and not models.ChaserRule.objects.exists()
+
+
+def test_a_chaser_waiting_for_approval_is_dropped_once_the_body_answers(
+    late_request: models.FoiRequest, alice_client: Client
+) -> None:
+    chase(late_request, 3, models.ChaserMode.APPROVE)
+    send_reminders()
+    chaser = models.Chaser.objects.get()
+    late_request.record_response(on=FOUR_DAYS_LATE, outcome=models.Status.SUCCESSFUL)
+
+    approve = reverse("chaser_decide", kwargs={"pk": chaser.pk, "decision": "send"})
+    assert _capture is not None
+    with _capture(execute=True):
+        response = alice_client.post(approve, follow=True)
+
+    assert chasers_sent() == []
+    assert "already dealt with" in response.content.decode()
+    assert "A chaser is ready to send" not in response.content.decode()
+    assert models.Chaser.objects.get().status == models.ChaserStatus.DISCARDED
