@@ -212,7 +212,9 @@ def test_only_an_editor_may_opt_in_or_approve(
 
 
 def test_a_campaign_owner_opts_the_campaign_in_on_its_page(
-    late_request: models.FoiRequest, alice_client: Client, user  # type: ignore[no-untyped-def]
+    late_request: models.FoiRequest,
+    alice_client: Client,
+    user,  # type: ignore[no-untyped-def]
 ) -> None:
     campaign = CampaignFactory.create(name="Open", slug="open")
     MembershipFactory(campaign=campaign, user=user, role=models.Role.OWNER)
@@ -233,7 +235,8 @@ def test_a_campaign_owner_opts_the_campaign_in_on_its_page(
 
 
 def test_a_campaign_viewer_cannot_opt_the_campaign_in(
-    alice_client: Client, client_for  # type: ignore[no-untyped-def]
+    alice_client: Client,
+    client_for,  # type: ignore[no-untyped-def]
 ) -> None:
     campaign = CampaignFactory.create(name="Open", slug="open")
     victor = UserFactory.create(username="victor")
