@@ -8,6 +8,7 @@ from django.urls import include, path
 from requests_app.views import (
     attachments,
     bodies,
+    body_addresses,
     campaigns,
     dashboard,
     deadlines,
@@ -46,7 +47,9 @@ urlpatterns = [
     # Bodies: search before <slug>.
     path("bodies/", bodies.body_list, name="body_list"),
     path("bodies/search/", bodies.body_search, name="body_search"),
+    path("bodies/address/", body_addresses.chosen_body_address, name="chosen_body_address"),
     path("bodies/<slug:slug>/", bodies.body_detail, name="body_detail"),
+    path("bodies/<slug:slug>/address/", body_addresses.body_address, name="body_address"),
     # Campaigns: new before <slug>.
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
@@ -82,6 +85,7 @@ urlpatterns = [
     path("", include("requests_app.api.urls")),
     path("", include("requests_app.dataio.urls")),
     path("", include("requests_app.batches.urls")),
+    path("", include("requests_app.chasers.urls")),
     path("", include("requests_app.sharing.urls")),
     path("", include("requests_app.security.urls")),
     path("", include("requests_app.health")),

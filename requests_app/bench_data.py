@@ -271,6 +271,7 @@ class BenchArchive:
                 subject=("Re: " if incoming else "") + foi_request.title,
                 body_text=paragraph(self.rng, 500),
                 message_id=f"<bench-{foi_request.reference}-{n}@example.org>",
+                reviewed_at=timezone.now(),
                 # Marks which messages carry an attachment; reset below.
                 kind=kind if incoming and self.rng.random() < 0.4 else "",
             )

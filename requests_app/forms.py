@@ -69,7 +69,8 @@ AUDITED_BY_EVENTS = ("status", "next_due_on", "due_on", "extended_due_on", "revi
 USER_EVENT_KINDS = tuple(
     kind
     for kind in EventKind
-    if kind not in (EventKind.CREATED, EventKind.EDITED, EventKind.MESSAGE_LOGGED)
+    if kind
+    not in (EventKind.CREATED, EventKind.EDITED, EventKind.MESSAGE_LOGGED, EventKind.CHASER_SENT)
 )
 OUTCOME_CHOICES = [(status.value, status.label) for status in OUTCOME_STATUSES]
 RESULTING_STATUS_CHOICES = [*OUTCOME_CHOICES, (Status.CLOSED.value, Status.CLOSED.label)]

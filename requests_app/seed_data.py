@@ -274,6 +274,8 @@ PUBLIC_BODIES: tuple[BodySeed, ...] = (
         "https://belfasttrust.hscni.net",
         "health",
         nation="NIR",
+        # Checked on the Trust's own FOI page (belfasttrust.hscni.net/about/
+        # access-to-information/foi/). Seed an address only when checked like this.
         email="publicliaison@belfasttrust.hscni.net",
     ),
     _uk(
@@ -644,16 +646,19 @@ def seed_public_bodies(PublicBody: type[Any], Tag: type[Any]) -> int:
     for body in PUBLIC_BODIES:
         fields = {
             "short_name": body.short_name,
-            "foi_email": body.foi_email,
             "website": body.website,
             "nation": body.nation,
             "default_regime": body.default_regime,
         }
+        # An address is only ever added, never overwritten: one a person set (with who and
+        # when) is worth more than the seed, and an empty seed must not erase it.
         obj, created = PublicBody.objects.update_or_create(
             name=body.name,
             defaults=fields,
-            create_defaults={**fields, "slug": slugify(body.name)},
+            create_defaults={**fields, "foi_email": body.foi_email, "slug": slugify(body.name)},
         )
+        if body.foi_email and not obj.foi_email:
+            PublicBody.objects.filter(pk=obj.pk).update(foi_email=body.foi_email)
         obj.tags.set([tags[slug] for slug in body.tags])
         created_count += int(created)
     return created_count

@@ -40,6 +40,7 @@ from requests_app.alerts.kinds import (
     is_owed,
     regulator_warning_days,
 )
+from requests_app.chasers.services import queue_owed_chasers
 from requests_app.deadlines.calendars import (
     CALENDAR_CODES,
     Calendar,
@@ -123,6 +124,7 @@ class SweepResult:
     created: int
     cancelled: int
     recovered: int  # taken back from "sending" after a crash
+    chasers: int = 0  # automatic chasers sent (chasers/services.py)
 
 
 def sweep(*, today: dt.date, now: dt.datetime | None = None) -> SweepResult:
@@ -130,7 +132,8 @@ def sweep(*, today: dt.date, now: dt.datetime | None = None) -> SweepResult:
     recovered = recover_stuck_sending(now=now)
     cancelled = cancel_stale_alerts(today=today)
     candidates, created = create_owed_alerts(today=today)
-    return SweepResult(today, candidates, created, cancelled, recovered)
+    chasers = queue_owed_chasers(today=today)
+    return SweepResult(today, candidates, created, cancelled, recovered, chasers)
 
 
 # --- recovery and cancellation -------------------------------------------------------

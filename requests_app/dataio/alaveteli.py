@@ -482,6 +482,7 @@ class HistoryWriter:
             kind=MessageKind.RESPONSE if incoming else MessageKind.OTHER,
             source=MessageSource.UPLOAD,
             imported_by=self.actor,
+            reviewed_at=timezone.now(),
         )
         self.messages += 1
         self.foi_request.record_event(

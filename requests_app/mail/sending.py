@@ -26,6 +26,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from requests_app.body_addresses import address_for
 from requests_app.mail.addresses import inbound_domain, reply_address
 from requests_app.models import (
     Channel,
@@ -125,7 +126,7 @@ def compose_letter(*, foi_request: FoiRequest, letter: str, author: User) -> Let
     if kind.to_regulator:
         to = REGULATOR_ADDRESSES.get(foi_request.regime, "")
     else:
-        to = foi_request.public_body.foi_email
+        to = address_for(foi_request.public_body, author).email
     return LetterDraft(to=to, subject=subject, body=body.strip() + "\n")
 
 

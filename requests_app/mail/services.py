@@ -128,7 +128,8 @@ def confirm_kind(
     Confirming the same message twice records the event once.
     """
     message.kind = kind
-    message.save(update_fields=["kind"])
+    message.reviewed_at = timezone.now()
+    message.save(update_fields=["kind", "reviewed_at"])
     event_kind = EVENT_FOR_KIND.get(MessageKind(kind))
     foi_request = message.request
     if foi_request is None or event_kind is None:

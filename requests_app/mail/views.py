@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from requests_app.mail import classify, sending, services
+from requests_app.body_addresses import address_for
+from requests_app.mail import sending, services
 from requests_app.mail.addresses import reply_address
 from requests_app.mail.forms import (
     AssignForm,
@@ -25,6 +26,7 @@ from requests_app.mail.forms import (
 )
 from requests_app.mail.importer import ImportResult, ImportStatus, import_file
 from requests_app.mail.parsing import OLE_MAGIC
+from requests_app.mail.review import review_context
 from requests_app.mail.sanitise import displayable_html, has_remote_images
 from requests_app.models import (
     Direction,
@@ -35,6 +37,7 @@ from requests_app.models import (
     SendStatus,
 )
 from requests_app.views.access import editable_request, signed_in_user
+from requests_app.views.body_addresses import address_form_for
 
 UNMATCHED_PER_PAGE = 50
 
@@ -183,7 +186,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "confirmable": _confirmable(request, message),
     }
     if context["can_edit"] and message.request and message.direction == Direction.INCOMING:
-        context |= _suggestion_context(message)
+        context |= review_context(message)
     response = render(request, "requests_app/mail/message_detail.html", context)
     response["Content-Security-Policy"] = _content_policy(show_images)
     return response
@@ -200,23 +203,6 @@ def _other_versions(request: HttpRequest, message: Message) -> list[Message]:
     linked = Q(later_versions=message) | Q(earlier_version=message)
     visible = Message.objects.visible_to(request.user).filter(linked)
     return list(visible.only("pk", "subject", "sent_at").order_by("pk")[:20])
-
-
-def _suggestion_context(message: Message) -> dict[str, Any]:
-    assert message.request is not None
-    suggestion = classify.suggest(
-        subject=message.subject,
-        text=message.body_text,
-        regime=message.request.regime,
-        is_auto_reply=message.is_auto_reply,
-    )
-    exemptions = classify.exemptions_for(suggestion.citations)
-    initial = {"kind": suggestion.kind, "outcome": suggestion.outcome, "exemptions": exemptions}
-    return {
-        "suggestion": suggestion,
-        "suggested_exemptions": exemptions,
-        "confirm_form": ConfirmKindForm(initial=initial),
-    }
 
 
 def _content_policy(show_images: bool) -> str:
@@ -328,11 +314,15 @@ def compose_letter(request: HttpRequest, reference: str, letter: str) -> HttpRes
     else:
         draft = sending.compose_letter(foi_request=foi_request, letter=kind.slug, author=user)
         form = LetterForm(initial={"to": draft.to, "subject": draft.subject, "body": draft.body})
+    here = reverse("mail_letter", kwargs={"reference": foi_request.reference, "letter": letter})
     context = {
         "foi_request": foi_request,
         "letter": kind,
         "form": form,
         "reply_address": reply_address(foi_request),
         "cancel_url": reverse("request_detail", kwargs={"reference": foi_request.reference}),
+        "body": foi_request.public_body,
+        "body_address": address_for(foi_request.public_body, user),
+        "address_form": address_form_for(foi_request.public_body, request, here),
     }
     return render(request, "requests_app/mail/letter_form.html", context)

@@ -14,6 +14,7 @@ from requests_app.models.batches import (
 )
 from requests_app.models.bodies import Nation, PublicBody, Tag
 from requests_app.models.campaigns import Campaign, Membership, Role
+from requests_app.models.chasers import Chaser, ChaserMode, ChaserRule, ChaserStatus
 from requests_app.models.correspondence import (
     Channel,
     Direction,
@@ -52,6 +53,10 @@ __all__ = [
     "BodySuggestion",
     "Campaign",
     "Channel",
+    "Chaser",
+    "ChaserMode",
+    "ChaserRule",
+    "ChaserStatus",
     "Direction",
     "DocumentPage",
     "EventKind",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -82,6 +83,17 @@ class PublicBody(models.Model):
     email_failing = models.BooleanField(
         default=False, help_text="Mail to foi_email bounced; check the address."
     )
+    # Where to send when there is no address: the body's own request form (or post).
+    foi_web_form = models.URLField("FOI web form", max_length=500, blank=True)
+    # Who set the address (or web form) and when: an address nobody checked is never shipped.
+    foi_email_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    foi_email_set_at = models.DateTimeField(null=True, blank=True)
 
     objects = PublicBodyQuerySet.as_manager()
 
@@ -109,3 +121,25 @@ class PublicBody(models.Model):
     @property
     def label(self) -> str:
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+class PersonalBodyAddress(models.Model):
+    """An address a user (not staff) gave for a body: used for their own letters only.
+
+    A stranger's guess must not redirect everyone's sensitive requests, so only staff
+    change the body's own address; anyone else's is kept here, for them.
+    """
+
+    body = models.ForeignKey(PublicBody, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    foi_email = models.EmailField(blank=True)
+    foi_web_form = models.URLField("FOI web form", max_length=500, blank=True)
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["body", "user"], name="one_personal_address_per_body")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body}: {self.foi_email or self.foi_web_form}"

@@ -50,6 +50,11 @@ class SendStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# A reply from the body that nobody has said what it is yet. An automatic reply (out of
+# office, a case system's receipt) never answers a request, so it never waits for review.
+AWAITING_REVIEW = Q(direction=Direction.INCOMING, reviewed_at__isnull=True, is_auto_reply=False)
+
+
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: User | AnonymousUser) -> MessageQuerySet:
         if not user.is_authenticated:
@@ -74,6 +79,9 @@ class MessageQuerySet(models.QuerySet["Message"]):
 
     def unmatched(self) -> MessageQuerySet:
         return self.filter(request__isnull=True)
+
+    def awaiting_review(self) -> MessageQuerySet:
+        return self.filter(AWAITING_REVIEW)
 
 
 class Message(models.Model):
@@ -123,6 +131,9 @@ class Message(models.Model):
     earlier_version = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="later_versions"
     )
+    # When a person said what the message is; empty on a reply that arrived by mail and
+    # waits for review (the request then says "reply received", not "overdue").
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MessageQuerySet.as_manager()
@@ -137,10 +148,24 @@ class Message(models.Model):
                 name="message_recent_replies",
                 condition=models.Q(direction="in", request__isnull=False),
             ),
+            # Replies waiting for review, few at any time: the lists ask per request.
+            models.Index(
+                fields=["request"],
+                name="message_awaiting_review",
+                condition=models.Q(direction="in", reviewed_at__isnull=True, is_auto_reply=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.subject or f"{self.get_channel_display()} {self.sent_at:%d %b %Y}"
+
+    @property
+    def awaits_review(self) -> bool:
+        return (
+            self.direction == Direction.INCOMING
+            and self.reviewed_at is None
+            and not self.is_auto_reply
+        )
 
 
 class QuarantinedMail(models.Model):

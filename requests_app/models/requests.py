@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -88,6 +88,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", "Closed"
     EDITED = "edited", "Details edited"
     MESSAGE_LOGGED = "message_logged", "Correspondence logged"
+    CHASER_SENT = "chaser_sent", "Chaser sent automatically"
 
 
 # The events that move the statutory clock, as the deadline engine names them.
@@ -114,6 +115,7 @@ STATUS_AFTER_EVENT: dict[str, str | None] = {
     EventKind.CLOSED: Status.CLOSED,
     EventKind.EDITED: None,
     EventKind.MESSAGE_LOGGED: None,
+    EventKind.CHASER_SENT: None,
 }
 
 
@@ -256,6 +258,13 @@ def overdue_on(today: dt.date) -> Q:
     return Q(status__in=WAITING_STATUSES, next_due_on__lt=today)
 
 
+def replies_to_review() -> models.QuerySet[Any]:
+    """Replies to the outer request that wait for review (correspondence.AWAITING_REVIEW)."""
+    from requests_app.models.correspondence import AWAITING_REVIEW, Message
+
+    return Message.objects.filter(AWAITING_REVIEW, request=OuterRef("pk"))
+
+
 class FoiRequestQuerySet(models.QuerySet["FoiRequest"]):
     def visible_to(self, user: User | AnonymousUser) -> FoiRequestQuerySet:
         if not user.is_authenticated:
@@ -288,7 +297,11 @@ class FoiRequestQuerySet(models.QuerySet["FoiRequest"]):
     def with_list_relations(self) -> FoiRequestQuerySet:
         # Lists never show the long text or the reasoning; leave them in the database.
         related = self.select_related("public_body", "campaign", "owner")
-        return related.defer("text", "notes", "deadline_explanations")
+        return related.defer("text", "notes", "deadline_explanations").with_reply_to_review()
+
+    def with_reply_to_review(self) -> FoiRequestQuerySet:
+        """Each row knows whether a reply waits for review, in the same query."""
+        return self.annotate(has_reply_to_review=Exists(replies_to_review()))
 
 
 class FoiRequest(models.Model):

@@ -20,6 +20,7 @@ OPEN_LIMIT = 50
 DUE_SOON_DAYS = 14
 DUE_SOON_LIMIT = 50  # the soonest; the rest are on the open list, in date order
 RECENT_REPLIES = 10
+REVIEW_LIMIT = 50
 
 
 @login_required
@@ -31,8 +32,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     due_soon = visible.due_between(today, today + dt.timedelta(days=DUE_SOON_DAYS))
     # Both counts in one pass over the waiting requests, counting columns the visibility
     # index holds so that PostgreSQL answers from the index alone.
+    # A request whose reply waits for review is not counted overdue: the reply may be the
+    # answer (the rows say "reply received — not yet reviewed" instead).
     counts = visible.waiting().aggregate(
-        open=Count("status"), overdue=Count("status", filter=Q(next_due_on__lt=today))
+        open=Count("status"),
+        overdue=Count("status", filter=Q(next_due_on__lt=today, has_reply_to_review=False)),
     )
     context = {
         "today": today,
@@ -44,7 +48,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "due_soon_days": DUE_SOON_DAYS,
         "due_soon_limit": DUE_SOON_LIMIT,
+        "review_limit": REVIEW_LIMIT,
         "replies": recent_replies(request),
+        "to_review": replies_to_review(request),
         "open_list_url": open_list_url(),
     }
     return render(request, "requests_app/dashboard.html", context)
@@ -53,6 +59,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def open_list_url() -> str:
     query = urlencode([("status", str(status)) for status in WAITING_STATUSES])
     return f"{reverse('request_list')}?{query}"
+
+
+def replies_to_review(request: HttpRequest) -> list[Message]:
+    """Replies nobody has said what they are yet, oldest first: they come first."""
+    messages = Message.objects.filed_visible_to(request.user).awaiting_review()
+    messages = messages.select_related("request").only(
+        "sent_at", "subject", "sender", "request__reference", "request__title"
+    )
+    return list(messages.order_by("sent_at", "id")[:REVIEW_LIMIT])
 
 
 def recent_replies(request: HttpRequest) -> list[Message]:

@@ -24,6 +24,8 @@ class RequestRow:
     foi_request: FoiRequest
     days_left: int | None
     is_overdue: bool
+    # A reply waits for review (with_reply_to_review): shown instead of "overdue".
+    reply_to_review: bool = False
 
 
 def deadline_rows(
@@ -31,14 +33,19 @@ def deadline_rows(
     today: dt.date,
     extra_days: tuple[ExtraNonWorkingDay, ...],
 ) -> list[RequestRow]:
-    return [
-        RequestRow(
-            foi_request=foi_request,
-            days_left=foi_request.working_days_left(today, extra_days),
-            is_overdue=foi_request.is_overdue(today),
-        )
-        for foi_request in requests
-    ]
+    return [row_of(foi_request, today, extra_days) for foi_request in requests]
+
+
+def row_of(
+    foi_request: FoiRequest, today: dt.date, extra_days: tuple[ExtraNonWorkingDay, ...]
+) -> RequestRow:
+    reply_to_review = bool(getattr(foi_request, "has_reply_to_review", False))
+    return RequestRow(
+        foi_request=foi_request,
+        days_left=foi_request.working_days_left(today, extra_days),
+        is_overdue=foi_request.is_overdue(today) and not reply_to_review,
+        reply_to_review=reply_to_review,
+    )
 
 
 class KeysFirstPaginator(Paginator):

@@ -50,6 +50,7 @@ def log_message(
         message: Message = form.save(commit=False)
         message.request = foi_request
         message.imported_by = actor
+        message.reviewed_at = timezone.now()  # the person logging it said what it is
         message.save()
         for upload in form.cleaned_data["attachments"]:
             store_attachment(message, upload)

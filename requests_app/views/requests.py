@@ -16,14 +16,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from requests_app.audit import changes_between, record_audit, snapshot
+from requests_app.body_addresses import address_offer
+from requests_app.chasers.forms import chaser_rule_form
 from requests_app.filters import FoiRequestFilter, sort_requests
 from requests_app.forms import USER_EVENT_KINDS, EventForm, FoiRequestForm, MessageForm
+from requests_app.mail.review import review_context
 from requests_app.models import (
+    ChaserStatus,
     EventKind,
     FoiRequest,
     Message,
     NonWorkingDay,
     RequestEvent,
+    SendStatus,
     Status,
 )
 from requests_app.models.requests import extension_left_to_body, extension_rule_words
@@ -32,6 +37,7 @@ from requests_app.views.access import (
     editable_request,
     signed_in_user,
 )
+from requests_app.views.body_addresses import BodyAddressForm, ChosenBodyAddressForm
 from requests_app.views.listing import deadline_rows, paginate
 
 # The stored deadlines a request can have, as the detail page names them.
@@ -153,19 +159,57 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
     today = timezone.localdate()
     can_edit = can_edit_request(request, foi_request)
+    entries = timeline(foi_request)
+    letters = [entry.message for entry in entries if entry.message is not None]
+    reply_to_review = newest_reply_to_review(letters)
     context = {
         "foi_request": foi_request,
         "today": today,
         "days_left": foi_request.working_days_left(today, NonWorkingDay.engine_days()),
-        "is_overdue": foi_request.is_overdue(today),
+        # A reply waits for review: it may well be the answer, so the request is not
+        # called overdue until someone has said what it is.
+        "is_overdue": foi_request.is_overdue(today) and reply_to_review is None,
+        "reply_to_review": reply_to_review,
+        "letters_sending": [item for item in letters if item.send_status == SendStatus.QUEUED],
         "deadlines": deadline_items(foi_request),
         "body_date_rule": bodys_date_rule(foi_request),
-        "timeline": timeline(foi_request),
+        "timeline": entries,
         "can_edit": can_edit,
     }
     if can_edit:
         context |= action_forms(foi_request)
+        context |= reply_forms(request, foi_request, letters, reply_to_review)
     return render(request, "requests_app/request_detail.html", context)
+
+
+def newest_reply_to_review(letters: list[Message]) -> Message | None:
+    waiting = [item for item in letters if item.awaits_review]
+    return max(waiting, key=lambda item: (item.sent_at, item.pk)) if waiting else None
+
+
+def reply_forms(
+    request: HttpRequest,
+    foi_request: FoiRequest,
+    letters: list[Message],
+    reply_to_review: Message | None,
+) -> dict[str, Any]:
+    """The one-step review of a new reply, an address learned from it, and chasers."""
+    body = foi_request.public_body
+    here = foi_request.get_absolute_url()
+    context: dict[str, Any] = {
+        "address_offer": address_offer(letters, body, request.user),
+        "chaser_form": chaser_rule_form(foi_request),
+        "chaser_to_approve": foi_request.chasers.filter(
+            status=ChaserStatus.AWAITING_APPROVAL
+        ).first(),
+    }
+    if context["address_offer"]:
+        context["offer_form"] = BodyAddressForm(
+            initial={"email": context["address_offer"], "next": here}
+        )
+    if reply_to_review is not None:
+        context |= review_context(reply_to_review)
+    return context
 
 
 def action_forms(foi_request: FoiRequest) -> dict[str, Any]:
@@ -197,7 +241,12 @@ def request_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"{foi_request.reference} has been logged.")
         warn_of_future_sent_date(request, form)
         return redirect(foi_request)
-    return render(request, "requests_app/request_form.html", {"form": form})
+    address_form = ChosenBodyAddressForm(
+        initial={"body": initial["public_body"], "next": request.get_full_path()},
+        auto_id="address_%s",
+    )
+    context = {"form": form, "address_form": address_form}
+    return render(request, "requests_app/request_form.html", context)
 
 
 def warn_of_future_sent_date(request: HttpRequest, form: FoiRequestForm) -> None:

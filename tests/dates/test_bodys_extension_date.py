@@ -46,7 +46,7 @@ def test_the_extension_form_asks_for_the_bodys_date_and_stores_it(
         alice_client = client_for(user)
         missing = alice_client.post(extension_url(oia_request), {"on": NOTICE_ON.isoformat()})
         assert missing.status_code == 200
-        assert "OIA s.15A(2): \"a reasonable period" in missing.text
+        assert 'OIA s.15A(2): "a reasonable period' in missing.text
         assert "This field is required." in missing.text
         data = {"on": NOTICE_ON.isoformat(), "new_due_on": BODYS_DATE.isoformat()}
         recorded = alice_client.post(extension_url(oia_request), data, follow=True)

@@ -177,6 +177,16 @@ def batch_report(o: Objects) -> dict[str, Any]:
     return {"pk": o.batch.pk, "report_pk": o.batch_report.pk}
 
 
+def chaser_to_approve(o: Objects) -> dict[str, Any]:
+    foi_request = models.FoiRequest.objects.get(reference=o.reference)
+    chaser, _created = models.Chaser.objects.get_or_create(
+        request=foi_request,
+        deadline=foi_request.due_on or foi_request.created_at.date(),
+        defaults={"status": models.ChaserStatus.AWAITING_APPROVAL, "working_days_overdue": 5},
+    )
+    return {"pk": chaser.pk, "decision": "discard"}
+
+
 # Editors and owners pass the permission check and the empty form is then refused (400).
 EDITORS_FORM = "login 404 403 400 400"
 
@@ -203,6 +213,13 @@ ROWS: list[Row] = [
     Row("body_list", SIGNED_IN, SIGNED_IN_405),
     Row("body_search", SIGNED_IN, SIGNED_IN_405),
     Row("body_detail", SIGNED_IN, SIGNED_IN_405, body_slug()),
+    # anyone may give an address: staff's is the body's, anyone else's only their own
+    Row("body_address", SIGNED_IN, "login 400 400 400 400", body_slug()),
+    Row("chosen_body_address", SIGNED_IN_405, "login 400 400 400 400"),
+    # automatic chasers
+    Row("request_chaser_rule", SIGNED_IN_405, EDITORS, ref()),
+    Row("campaign_chaser_rule", SIGNED_IN_405, OWNER_SEES_403, campaign_slug()),
+    Row("chaser_decide", SIGNED_IN_405, EDITORS, chaser_to_approve),
     Row("campaign_list", SIGNED_IN, SIGNED_IN),
     Row("campaign_create", SIGNED_IN, SIGNED_IN),
     Row("campaign_detail", MEMBERS, MEMBERS, campaign_slug()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -129,9 +130,23 @@ OUTSIDER_404: dict[str, Callable[[AliceObjects], dict[str, Any]]] = {
     "batch_report": lambda o: {"pk": o.batch.pk},
     "batch_report_download": lambda o: {"pk": o.batch.pk, "report_pk": o.batch_report.pk},
     "batch_report_progress": lambda o: {"pk": o.batch.pk, "report_pk": o.batch_report.pk},
+    # Chasers: opting in, and deciding on a chaser waiting for approval.
+    "request_chaser_rule": lambda o: {"reference": o.foi_request.reference},
+    "campaign_chaser_rule": lambda o: {"slug": o.campaign.slug},
+    "chaser_decide": lambda o: {"pk": _chaser_of(o.foi_request).pk, "decision": "send"},
 }
+
+
+def _chaser_of(foi_request: models.FoiRequest) -> models.Chaser:
+    return models.Chaser.objects.get_or_create(
+        request=foi_request,
+        deadline=foi_request.due_on or dt.date(2026, 2, 2),
+        defaults={"status": models.ChaserStatus.AWAITING_APPROVAL, "working_days_overdue": 5},
+    )[0]
+
+
 # Public bodies are public: anyone sees the body, but only the requests they may see.
-PUBLIC_OBJECTS = {"body_detail", "body_insights", "body_insights_csv"}
+PUBLIC_OBJECTS = {"body_detail", "body_insights", "body_insights_csv", "body_address"}
 
 
 @pytest.fixture

@@ -131,6 +131,7 @@ class DemoBuilder:
             subject=subject,
             body_text=body,
             kind=kind,
+            reviewed_at=timezone.now(),
         )
         if attachment:
             filename, content_type, content = attachment

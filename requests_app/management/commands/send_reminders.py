@@ -43,3 +43,4 @@ class Command(BaseCommand):
             f"{sent[delivery.Outcome.RETRY] + digests[delivery.Outcome.RETRY]} to retry, "
             f"{sent[delivery.Outcome.FAILED] + digests[delivery.Outcome.FAILED]} failed."
         )
+        self.stdout.write(f"Chasers: {result.chasers} sent for requests that opted in.")

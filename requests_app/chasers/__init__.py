@@ -1,0 +1,1 @@
+"""Automatic chasers for overdue requests: opt-in, owed once per missed deadline."""
