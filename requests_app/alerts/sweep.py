@@ -183,6 +183,7 @@ CANDIDATE_FIELDS = (
     "status",
     "regime",
     "public_body__nation",
+    "public_body__subdivision",
     "owner_id",
     "owner__is_active",
     "campaign_id",
@@ -370,13 +371,13 @@ class OwedAlerts:
     ) -> None:
         self.today, self.extra_days = today, extra_days
         self.preferences, self.members = preferences, members
-        self._calendars: dict[tuple[str, str], Calendar] = {}
+        self._calendars: dict[tuple[str, str, str], Calendar] = {}
         self._recipients: dict[tuple[int, bool, int | None], list[Recipient]] = {}
 
-    def calendar(self, regime: str, nation: str) -> Calendar:
-        key = (regime, nation)
+    def calendar(self, regime: str, nation: str, subdivision: str = "") -> Calendar:
+        key = (regime, nation, subdivision)
         if key not in self._calendars:
-            self._calendars[key] = deadline_calendar(regime, nation, self.extra_days)
+            self._calendars[key] = deadline_calendar(regime, nation, self.extra_days, subdivision)
         return self._calendars[key]
 
     def recipients(self, row: dict[str, Any]) -> list[Recipient]:
@@ -402,7 +403,9 @@ class OwedAlerts:
         if not recipients:
             return []
         dates = RequestDates(**{name: row[name] for name in RequestDates.__dataclass_fields__})
-        calendar = self.calendar(row["regime"], row["public_body__nation"])
+        calendar = self.calendar(
+            row["regime"], row["public_body__nation"], row["public_body__subdivision"]
+        )
         alerts = []
         for kind in KINDS_BY_STATUS.get(row["status"], ()):
             # "Due soon" depends on each user's number of days; the others do not.

@@ -86,7 +86,8 @@ def timeliness(
     extra_days: tuple[ExtraNonWorkingDay, ...],
 ) -> tuple[str, bool]:
     """How the body kept time on this request, and whether it was (or is) late."""
-    calendar = deadline_calendar(foi_request.regime, foi_request.public_body.nation, extra_days)
+    body = foi_request.public_body
+    calendar = deadline_calendar(foi_request.regime, body.nation, extra_days, body.subdivision)
     if answered_on is not None:
         deadline = foi_request.extended_due_on or foi_request.due_on
         late = calendar.working_days_between(deadline, answered_on) if deadline else 0

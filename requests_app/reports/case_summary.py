@@ -160,8 +160,9 @@ def load_case(foi_request: FoiRequest) -> CaseRecord:
         .select_related("message")
         .order_by("message__sent_at", "message_id", "id")
     )
+    body = foi_request.public_body
     calendar = deadline_calendar(
-        foi_request.regime, foi_request.public_body.nation, NonWorkingDay.engine_days()
+        foi_request.regime, body.nation, NonWorkingDay.engine_days(), body.subdivision
     )
     return CaseRecord(
         foi_request=foi_request,

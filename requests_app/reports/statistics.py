@@ -474,11 +474,12 @@ def _answer_times(
         "on",
         "request__regime",
         "request__public_body__nation",
+        "request__public_body__subdivision",
     )
     counter = _WorkingDayCounter(NonWorkingDay.engine_days() if extra_days is None else extra_days)
     times = []
-    for body_id, received_on, sent_on, answered_on, regime, nation in rows:
-        days = counter.between(regime, nation, received_on or sent_on, answered_on)
+    for body_id, received_on, sent_on, answered_on, regime, nation, place in rows:
+        days = counter.between(regime, nation, received_on or sent_on, answered_on, place)
         if days is not None:
             times.append(_AnswerTime(body_id, days))
     return times
@@ -489,10 +490,12 @@ class _WorkingDayCounter:
 
     def __init__(self, extra_days: tuple[ExtraNonWorkingDay, ...]) -> None:
         self.extra_days = extra_days
-        self.calendars: dict[tuple[str, str], Calendar | None] = {}
+        self.calendars: dict[tuple[str, str, str], Calendar | None] = {}
 
-    def between(self, regime: str, nation: str, start: date | None, end: date) -> int | None:
-        calendar = self._calendar(regime, nation)
+    def between(
+        self, regime: str, nation: str, start: date | None, end: date, place: str = ""
+    ) -> int | None:
+        calendar = self._calendar(regime, nation, place)
         if calendar is None or start is None:
             return None
         try:
@@ -502,11 +505,11 @@ class _WorkingDayCounter:
         # An answer dated before receipt is a typing slip; it took no time, not less.
         return max(days, 0)
 
-    def _calendar(self, regime: str, nation: str) -> Calendar | None:
-        key = (regime, nation)
+    def _calendar(self, regime: str, nation: str, place: str) -> Calendar | None:
+        key = (regime, nation, place)
         if key not in self.calendars:
             try:
-                self.calendars[key] = deadline_calendar(regime, nation, self.extra_days)
+                self.calendars[key] = deadline_calendar(regime, nation, self.extra_days, place)
             except (KeyError, ValueError):  # a regime no longer in the catalogue
                 self.calendars[key] = None
         return self.calendars[key]
