@@ -26,6 +26,13 @@ from requests_app.models.correspondence import (
 )
 from requests_app.models.documents import Attachment, DocumentPage, ExtractionStatus
 from requests_app.models.law import Exemption, NonWorkingDay
+from requests_app.models.redaction import (
+    DisclosureAcceptance,
+    MarkSource,
+    ReasonKind,
+    RedactedVersion,
+    Redaction,
+)
 from requests_app.models.reports import GeneratedReport, ReportKind, ReportStatus
 from requests_app.models.requests import (
     EventKind,
@@ -51,6 +58,7 @@ __all__ = [
     "Campaign",
     "Channel",
     "Direction",
+    "DisclosureAcceptance",
     "DocumentPage",
     "EventKind",
     "Exemption",
@@ -59,6 +67,7 @@ __all__ = [
     "FoiRequest",
     "GeneratedReport",
     "MailboxState",
+    "MarkSource",
     "MemberAction",
     "MemberActionKind",
     "Membership",
@@ -70,6 +79,9 @@ __all__ = [
     "Profile",
     "PublicBody",
     "QuarantinedMail",
+    "ReasonKind",
+    "RedactedVersion",
+    "Redaction",
     "ReferenceCounter",
     "ReportKind",
     "ReportStatus",
