@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +34,7 @@ from requests_app.models import (
 )
 from requests_app.models.documents import store_blob
 from requests_app.redaction.engine import Finder, RedactionPlan, occurrences, write_redacted
-from requests_app.redaction.geometry import Mark, Reason
+from requests_app.redaction.geometry import Area, Mark, Reason
 from requests_app.redaction.layout import OcrUnavailable
 from requests_app.redaction.log import LogHeading, append_log, log_lines
 from requests_app.redaction.matching import BadPattern, Occurrence, compile_patterns
@@ -99,6 +101,28 @@ def _exemption_cited(text: str) -> Exemption | None:
     return Exemption.objects.filter(law=law, section=cited.group(2)).first()
 
 
+BOX = re.compile(r"^(\d+)\s*:\s*(-?[\d.]+),\s*(-?[\d.]+),\s*(-?[\d.]+),\s*(-?[\d.]+)$")
+
+
+def parse_box(text: str, reason: Reason) -> Mark:
+    """A box written PAGE:X0,Y0,X1,Y1 (points from the page's top-left corner)."""
+    found = BOX.match(text.strip())
+    if found is None:
+        raise RedactionError(f"A box is PAGE:X0,Y0,X1,Y1 (e.g. 1:72,100,300,130), not {text!r}.")
+    page, *corners = found.groups()
+    try:
+        area = Area.normalised(*(float(corner) for corner in corners))
+    except ValueError as error:
+        raise RedactionError(f"The box {text!r} has a corner that is not a number.") from error
+    if area.width <= 0 or area.height <= 0:
+        raise RedactionError(f"The box {text!r} has no area.")
+    return Mark(int(page), area, MarkSource.BOX, reason)
+
+
+def parse_boxes(text: str, reason: Reason) -> list[Mark]:
+    return [parse_box(line, reason) for line in text.splitlines() if line.strip()]
+
+
 # --- who may, and from what -------------------------------------------------------------------
 
 
@@ -109,12 +133,23 @@ def may_redact(user: User | AnonymousUser, attachment: Attachment) -> bool:
     return FoiRequest.objects.editable_by(user).filter(pk=request_id).exists()
 
 
-def root_original(attachment: Attachment) -> Attachment:
-    """The original behind a redacted version (itself for an original)."""
-    version = (
-        RedactedVersion.objects.filter(attachment=attachment).select_related("original").first()
-    )
-    return version.original if version is not None else attachment
+def version_of(attachment: Attachment) -> RedactedVersion | None:
+    """The redacted version `attachment` is, or None for an original."""
+    return RedactedVersion.objects.filter(attachment=attachment).select_related("original").first()
+
+
+def marks_of(version: RedactedVersion) -> list[Mark]:
+    """The boxes of an earlier version, to carry into a new one made from it."""
+    rows = version.redactions.select_related("exemption")
+    return [
+        Mark(
+            row.page,
+            Area(row.x0, row.y0, row.x1, row.y1),
+            row.source,
+            Reason(row.reason_kind, row.reason_text, row.exemption_id, row.reason),
+        )
+        for row in rows
+    ]
 
 
 def source_pdf(attachment: Attachment, workdir: Path) -> Path:
@@ -136,6 +171,13 @@ def source_pdf(attachment: Attachment, workdir: Path) -> Path:
             f"“{attachment.filename}” cannot be shown as pages: {converted.reason}."
         )
     return converted.path
+
+
+@contextmanager
+def pages_of(attachment: Attachment) -> Iterator[Path]:
+    """The attachment as a PDF file, for as long as the block runs."""
+    with tempfile.TemporaryDirectory(prefix="foi-redact-") as folder:
+        yield source_pdf(attachment, Path(folder))
 
 
 def _texts(attachment: Attachment) -> list[str]:
@@ -160,14 +202,17 @@ def preview(*, attachment: Attachment, patterns: list[str], words: list[str]) ->
 def create_redacted_version(
     *, attachment: Attachment, order: RedactionOrder, user: User | None
 ) -> RedactedVersion:
-    """Redact `attachment` (or the version it is) into a new version of its original."""
+    """Redact `attachment` into a new version of it. Given a redacted version, the new
+    one is made from the same original, with the earlier version's boxes and the new ones."""
     if order.is_empty:
         raise RedactionError("Draw a box, or give a pattern or words to redact.")
-    original = root_original(attachment)
+    base = version_of(attachment)
+    original = base.original if base is not None else attachment
     with tempfile.TemporaryDirectory(prefix="foi-redact-") as folder:
         workdir = Path(folder)
-        source = source_pdf(attachment, workdir)
+        source = source_pdf(original, workdir)
         plan = _plan(order)
+        plan.marks = (marks_of(base) if base is not None else []) + plan.marks
         body, target = workdir / "redacted-body.pdf", workdir / "redacted.pdf"
         filename = _version_filename(original)
         try:

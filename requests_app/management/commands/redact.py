@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from argparse import RawDescriptionHelpFormatter
 from pathlib import Path
@@ -11,16 +10,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from requests_app.models import Attachment, MarkSource
-from requests_app.redaction.geometry import Area, Mark
+from requests_app.models import Attachment
 from requests_app.redaction.services import (
     RedactionError,
     RedactionOrder,
     create_redacted_version,
+    parse_box,
     reason_from_text,
 )
-
-BOX = re.compile(r"^(\d+):(-?[\d.]+),(-?[\d.]+),(-?[\d.]+),(-?[\d.]+)$")
 
 DESCRIPTION = """\
 Make a redacted version of an attachment. The original is never changed; the redacted
@@ -116,17 +113,6 @@ class Command(BaseCommand):
             f"page{'s' if version.page_count != 1 else ''}"
             + (f"; written to {options['output']}" if options["output"] else "")
         )
-
-
-def parse_box(text: str, reason: Any) -> Mark:
-    found = BOX.match(text.strip())
-    if found is None:
-        raise RedactionError(f"A box is PAGE:X0,Y0,X1,Y1 (e.g. 1:72,100,300,130), not {text!r}.")
-    page, *corners = found.groups()
-    area = Area.normalised(*(float(corner) for corner in corners))
-    if area.width <= 0 or area.height <= 0:
-        raise RedactionError(f"The box {text!r} has no area.")
-    return Mark(int(page), area, MarkSource.BOX, reason)
 
 
 def read_words(path: Path | None) -> list[str]:

@@ -1,0 +1,16 @@
+"""Redacting an attachment, its page images, and the disclosure check."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from requests_app.redaction import views
+
+urlpatterns: list[URLPattern] = [
+    path("attachments/<int:pk>/redact/", views.redaction_editor, name="redaction_editor"),
+    path(
+        "attachments/<int:pk>/redact/pages/<int:number>.png",
+        views.redaction_page_image,
+        name="redaction_page_image",
+    ),
+]
