@@ -65,7 +65,9 @@ def redaction_dpi() -> int:
 
 
 def render(page: pdfium.PdfPage, dpi: int) -> Image.Image:
-    return page.render(scale=dpi / 72, may_draw_forms=True).to_pil().convert("RGB")
+    # Annotations (notes, stamps, form widgets) are not part of the page: left out of the
+    # pixels as they are left out of the structure.
+    return page.render(scale=dpi / 72, draw_annots=False).to_pil().convert("RGB")
 
 
 def rendered_pages(source: Path, dpi: int) -> Iterator[tuple[PageLayout, Image.Image]]:
