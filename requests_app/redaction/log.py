@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from requests_app.models import MarkSource
-from requests_app.redaction.geometry import Mark
+from requests_app.models import MarkSource, Redaction
+from requests_app.redaction.geometry import Area, Mark
 from requests_app.reports import pdf
 
 TEMPLATE = "pdf/redaction_log.html"
@@ -42,6 +42,22 @@ def log_lines(marks: list[Mark]) -> list[LogLine]:
         )
         for mark in ordered
     ]
+
+
+def logs_of(attachment_ids: list[int]) -> dict[int, list[LogLine]]:
+    """redacted attachment id -> its log lines, in one query (for the bundle's index)."""
+    rows = (
+        Redaction.objects.filter(version__attachment_id__in=attachment_ids)
+        .select_related("version", "exemption")
+        .order_by("version_id", "page", "y0", "x0")
+    )
+    sources = dict(MarkSource.choices)
+    logs: dict[int, list[LogLine]] = {}
+    for row in rows:
+        area = Area(row.x0, row.y0, row.x1, row.y1)
+        line = LogLine(row.page, area.label(), sources.get(row.source, row.source), row.reason)
+        logs.setdefault(row.version.attachment_id, []).append(line)
+    return logs
 
 
 def append_log(body: Path, target: Path, heading: LogHeading, lines: list[LogLine]) -> int:
