@@ -200,11 +200,16 @@ def preview(*, attachment: Attachment, patterns: list[str], words: list[str]) ->
 
 
 def create_redacted_version(
-    *, attachment: Attachment, order: RedactionOrder, user: User | None
+    *,
+    attachment: Attachment,
+    order: RedactionOrder,
+    user: User | None,
+    clean_copy: bool = False,
 ) -> RedactedVersion:
     """Redact `attachment` into a new version of it. Given a redacted version, the new
-    one is made from the same original, with the earlier version's boxes and the new ones."""
-    if order.is_empty:
+    one is made from the same original, with the earlier version's boxes and the new ones.
+    `clean_copy` allows no boxes at all: the rebuilt PDF alone drops what a file hides."""
+    if order.is_empty and not clean_copy:
         raise RedactionError("Draw a box, or give a pattern or words to redact.")
     base = version_of(attachment)
     original = base.original if base is not None else attachment
