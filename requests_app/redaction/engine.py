@@ -18,7 +18,6 @@ from pathlib import Path
 from statistics import median
 
 import pypdfium2 as pdfium
-from django.conf import settings
 from PIL import Image, ImageDraw
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -31,7 +30,7 @@ from requests_app.redaction.layout import PageLayout, Word, read_layout
 from requests_app.redaction.matching import Occurrence, find_occurrences
 
 # Enough for tesseract and for reading small print; a scan is rarely finer.
-DEFAULT_DPI = 200
+DPI = 200
 # Boxes grow by this much (points) so anti-aliased glyph edges are covered too.
 PADDING = 1.0
 JPEG_QUALITY = 85
@@ -60,10 +59,6 @@ class RedactedPdf:
     page_count: int
 
 
-def redaction_dpi() -> int:
-    return int(getattr(settings, "FOI_REDACTION_DPI", DEFAULT_DPI))
-
-
 def render(page: pdfium.PdfPage, dpi: int) -> Image.Image:
     # Annotations (notes, stamps, form widgets) are not part of the page: left out of the
     # pixels as they are left out of the structure.
@@ -87,7 +82,7 @@ def rendered_pages(source: Path, dpi: int) -> Iterator[tuple[PageLayout, Image.I
 
 def write_redacted(source: Path, target: Path, plan: RedactionPlan, *, title: str) -> RedactedPdf:
     """Write the redacted pages of `source` to `target`; returns what was blacked out."""
-    dpi = redaction_dpi()
+    dpi = DPI
     canvas = Canvas(str(target), pageCompression=1)
     canvas.setTitle(title)
     canvas.setAuthor("")
@@ -127,7 +122,7 @@ def marks_for_page(layout: PageLayout, plan: RedactionPlan) -> list[Mark]:
 def occurrences(source: Path, finder: Finder) -> list[Occurrence]:
     """Every match of the finder's patterns in the document, for a preview."""
     found: list[Occurrence] = []
-    for layout, _image in rendered_pages(source, redaction_dpi()):
+    for layout, _image in rendered_pages(source, DPI):
         found += find_occurrences(layout, finder.patterns)
     return found
 

@@ -73,10 +73,3 @@ class Mark:
     area: Area
     source: str  # a MarkSource value
     reason: Reason
-
-
-def union_all(areas: list[Area]) -> Area:
-    total = areas[0]
-    for area in areas[1:]:
-        total = total.union(area)
-    return total
