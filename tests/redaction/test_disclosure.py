@@ -268,3 +268,13 @@ def test_the_request_zip_export_carries_the_redacted_version_not_the_original(
         next(n for n in names if n.endswith("reply-redacted.pdf"))
     ]
     assert not [n for n in names if n.startswith("raw/")]
+
+
+def test_the_pages_things_leave_from_link_to_the_check(
+    foi_request: models.FoiRequest, campaign: models.Campaign, alice_client: Client
+) -> None:
+    reference = {"reference": foi_request.reference}
+    for page in ("request_share", "request_bundle", "request_detail"):
+        assert check_url(foi_request) in alice_client.get(reverse(page, kwargs=reference)).text
+    campaign_page = alice_client.get(campaign.get_absolute_url()).text
+    assert reverse("campaign_disclosure", kwargs={"slug": campaign.slug}) in campaign_page
