@@ -32,6 +32,7 @@ from requests_app.redaction.services import (
     may_redact,
 )
 from requests_app.views.access import (
+    can_edit_request,
     signed_in_user,
     visible_campaign_or_404,
     visible_request_or_404,
@@ -51,6 +52,8 @@ def request_disclosure(request: HttpRequest, reference: str) -> HttpResponse:
     foi_request = visible_request_or_404(request, reference)
     requests = FoiRequest.objects.filter(pk=foi_request.pk)
     if request.method == "POST":
+        if not can_edit_request(request, foi_request):
+            raise PermissionDenied("You may look at this request but not change what it discloses.")
         act_on_finding(request, requests)
         return redirect("request_disclosure", reference=reference)
     context = {"subject": foi_request, "findings": check_requests(requests), "campaign": None}
@@ -65,11 +68,13 @@ def campaign_disclosure(request: HttpRequest, slug: str) -> HttpResponse:
     may_edit_names = campaign.role_of(request.user) in (Role.OWNER, Role.EDITOR)
     names_form = SensitiveNamesForm(instance=campaign)
     if request.method == "POST":
+        if not may_edit_names:
+            raise PermissionDenied(
+                "Only the campaign's owners and editors change what it discloses."
+            )
         if request.POST.get("action") != "names":
             act_on_finding(request, requests)
             return redirect("campaign_disclosure", slug=slug)
-        if not may_edit_names:
-            raise PermissionDenied("Only the campaign's owners and editors keep its names.")
         names_form = SensitiveNamesForm(request.POST, instance=campaign)
         if names_form.is_valid():
             names_form.save()

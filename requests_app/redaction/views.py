@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -53,7 +53,7 @@ def redaction_editor(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     if not may_redact(user, attachment):
         raise PermissionDenied("You may look at this attachment but not redact it.")
-    form = RedactionForm(request.POST or None)
+    form = RedactionForm(request.POST if request.method == "POST" else None)
     found: list[Occurrence] | None = None
     if request.method == "POST" and form.is_valid():
         order = form.cleaned_data["order"]
@@ -102,18 +102,19 @@ def _editor_context(
 ) -> dict[str, Any]:
     base = version_of(attachment)
     original = base.original if base is not None else attachment
+    problem = ""
     try:
         with pages_of(original) as path:
             sizes = page_sizes(path)
     except (RedactionError, ExtractionProblem) as error:
-        sizes = []
-        form.add_error(None, str(error))
+        sizes, problem = [], str(error)
     earlier: list[Mark] = marks_of(base) if base is not None else []
     return {
         "attachment": attachment,
         "original": original,
         "base": base,
         "form": form,
+        "problem": problem,
         "pages": [
             {
                 "number": number,
@@ -129,10 +130,12 @@ def _editor_context(
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
 def redaction_page_image(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """One page of the original as a PNG, for drawing boxes on."""
+    # Look the file up before checking the method, so an outsider gets 404 whatever they send.
     attachment = visible_attachment(request, pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     base = version_of(attachment)
     original = base.original if base is not None else attachment
     try:
