@@ -78,6 +78,7 @@ urlpatterns = [
     # Each area keeps its own URLs.
     path("", include("requests_app.mail.urls")),
     path("", include("requests_app.extraction.urls")),
+    path("", include("requests_app.redaction.urls")),
     path("", include("requests_app.alerts.urls")),
     path("", include("requests_app.search.urls")),
     path("", include("requests_app.reports.urls")),

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from requests_app.dataio.spreadsheets import append_xlsx_row
 from requests_app.forms import safe_filename
 from requests_app.models import EventKind, FoiRequest, Message
+from requests_app.redaction import disclosable_attachments
 
 # The stored deadlines, in the order a campaigner reads them; any other date field a request
 # has (a deadline added later) follows them, so an export carries every stored date.
@@ -185,15 +186,25 @@ class ZipEntry:
 def write_request_zip(foi_request: FoiRequest, out: IO[bytes]) -> list[ZipEntry]:
     """The request's correspondence as text, raw emails, attachments and a manifest."""
     messages = list(foi_request.messages.prefetch_related("attachments").order_by("sent_at", "id"))
+    # Redacted versions stand in for their originals (see requests_app.redaction).
+    disclosed = {
+        attachment.pk
+        for attachment in disclosable_attachments(
+            [attachment for message in messages for attachment in message.attachments.all()]
+        )
+    }
     entries: list[ZipEntry] = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         add = EntryWriter(archive, entries)
         add.text("correspondence.txt", correspondence_text(foi_request, messages), "messages")
         for order, message in enumerate(messages, start=1):
             prefix = f"{order:03d}-{timezone.localtime(message.sent_at):%Y-%m-%d}"
-            if message.raw_email:
+            attachments = [a for a in message.attachments.all() if a.pk in disclosed]
+            # The raw email carries the originals: left out once one of them is redacted.
+            redacted = len(attachments) < len(message.attachments.all())
+            if message.raw_email and not redacted:
                 add.stored(f"raw/{prefix}-message.eml", message.raw_email, f"message {message.pk}")
-            for number, attachment in enumerate(message.attachments.all(), start=1):
+            for number, attachment in enumerate(attachments, start=1):
                 name = f"attachments/{prefix}-{number:02d}-{safe_filename(attachment.filename)}"
                 add.stored(name, attachment.file, f"attachment {attachment.pk}")
         manifest = manifest_json(foi_request, entries)

@@ -73,7 +73,7 @@ def attachment_pages(request: HttpRequest, pk: int) -> HttpResponse:
         "more_matches": len(matches) >= MAX_LISTED_MATCHES,
         "screen": screen,
         "pages": [(page, highlight(page.text, terms)) for page in screen.object_list],
-        "children": list(attachment.children.all()),
+        "children": list(attachment.children.filter(redaction_of__isnull=True)),
         "viewer_kind": _inline_kind(attachment),
         "can_retry": may_retry(signed_in_user(request), attachment),
         "download_url": reverse(

@@ -27,6 +27,13 @@ from requests_app.models.correspondence import (
 )
 from requests_app.models.documents import Attachment, DocumentPage, ExtractionStatus
 from requests_app.models.law import Exemption, NonWorkingDay
+from requests_app.models.redaction import (
+    DisclosureAcceptance,
+    MarkSource,
+    ReasonKind,
+    RedactedVersion,
+    Redaction,
+)
 from requests_app.models.reports import GeneratedReport, ReportKind, ReportStatus
 from requests_app.models.requests import (
     EventKind,
@@ -58,6 +65,7 @@ __all__ = [
     "ChaserRule",
     "ChaserStatus",
     "Direction",
+    "DisclosureAcceptance",
     "DocumentPage",
     "EventKind",
     "Exemption",
@@ -66,6 +74,7 @@ __all__ = [
     "FoiRequest",
     "GeneratedReport",
     "MailboxState",
+    "MarkSource",
     "MemberAction",
     "MemberActionKind",
     "Membership",
@@ -77,6 +86,9 @@ __all__ = [
     "Profile",
     "PublicBody",
     "QuarantinedMail",
+    "ReasonKind",
+    "RedactedVersion",
+    "Redaction",
     "ReferenceCounter",
     "ReportKind",
     "ReportStatus",

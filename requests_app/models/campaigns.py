@@ -35,6 +35,10 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="campaigns"
     )
     calendar_token = models.CharField(max_length=64, default=new_token, unique=True)
+    sensitive_names = models.TextField(
+        blank=True,
+        help_text="Names the disclosure check looks for before anything is shared, one a line.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()
@@ -47,6 +51,9 @@ class Campaign(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("campaign_detail", kwargs={"slug": self.slug})
+
+    def sensitive_name_list(self) -> list[str]:
+        return [name.strip() for name in self.sensitive_names.splitlines() if name.strip()]
 
     def role_of(self, user: User | AnonymousUser) -> str | None:
         if not user.is_authenticated:

@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from pypdf import PdfReader, PdfWriter
 
 from requests_app.models import Attachment, DocumentPage, FoiRequest, Message
+from requests_app.redaction import disclosable_attachments, redaction_logs
 from requests_app.reports import pdf
 from requests_app.reports.case_summary import (
     TEMPLATE as SUMMARY_TEMPLATE,
@@ -32,6 +33,9 @@ from requests_app.reports.case_summary import (
 )
 from requests_app.reports.conversion import Caption, convert_attachment
 from requests_app.reports.stamping import PageStamper, stamp_form
+
+if TYPE_CHECKING:
+    from requests_app.redaction.log import LogLine
 
 INDEX_TEMPLATE = "pdf/bundle_index.html"
 MESSAGES_TEMPLATE = "pdf/bundle_messages.html"
@@ -57,6 +61,7 @@ class BundleItem:
     page_count: int = 0
     first_page: int = 0  # the bundle page it starts on
     attachment_items: list[BundleItem] = field(default_factory=list)
+    redaction_log: list[LogLine] = field(default_factory=list)  # when a redacted version
 
     @property
     def included(self) -> bool:
@@ -120,10 +125,13 @@ def _message_title(message: Message) -> str:
 
 
 def plan_items(record: CaseRecord, today: dt.date) -> list[BundleItem]:
-    """The case summary, then each message followed by its attachments, numbered."""
+    """The case summary, then each message followed by its attachments, numbered.
+    Where an attachment has a redacted version, the newest one stands in for it."""
     items = [BundleItem(number=1, on=today, title="Case summary")]
     by_message: dict[int, list[Attachment]] = {}
-    for attachment in record.attachments:
+    disclosed = disclosable_attachments(record.attachments)
+    logs = redaction_logs([attachment.pk for attachment in disclosed])
+    for attachment in disclosed:
         by_message.setdefault(attachment.message_id, []).append(attachment)
     for message in record.messages:
         day = message_day(message)
@@ -131,7 +139,11 @@ def plan_items(record: CaseRecord, today: dt.date) -> list[BundleItem]:
         items.append(letter)
         for attachment in by_message.get(message.pk, []):
             item = BundleItem(
-                len(items) + 1, day, f"Attachment: {attachment.filename}", attachment=attachment
+                len(items) + 1,
+                day,
+                f"Attachment: {attachment.filename}",
+                attachment=attachment,
+                redaction_log=logs.get(attachment.pk, []),
             )
             letter.attachment_items.append(item)
             items.append(item)

@@ -251,6 +251,17 @@ ROWS: list[Row] = [
     Row("attachment_view", MEMBERS, "login 404 405 405 405", attachment_pk),
     Row("attachment_retry", "login 404 405 405 405", EDITORS, attachment_pk),
     Row("attachment_progress", MEMBERS, MEMBERS, attachment_pk),
+    # redaction and the disclosure check
+    Row("redaction_editor", EDITORS, EDITORS, attachment_pk),
+    # The world's attachment is not a real PDF: members get 404 for its page 1 too.
+    Row(
+        "redaction_page_image",
+        "login 404 404 404 404",
+        "login 404 405 405 405",
+        lambda o: {"pk": o.world.attachment.pk, "number": 1},
+    ),
+    Row("request_disclosure", MEMBERS, EDITORS, ref()),
+    Row("campaign_disclosure", MEMBERS, EDITORS, campaign_slug()),
     # alerts
     Row("alert_unsubscribe", ANYONE, ANYONE, unsubscribe),
     Row("alert_preferences", SIGNED_IN, SIGNED_IN),

@@ -101,6 +101,11 @@ OUTSIDER_404: dict[str, Callable[[AliceObjects], dict[str, Any]]] = {
     "attachment_view": lambda o: {"pk": o.attachment.pk},
     "attachment_retry": lambda o: {"pk": o.attachment.pk},
     "attachment_progress": lambda o: {"pk": o.attachment.pk},
+    # Redaction and the disclosure check.
+    "redaction_editor": lambda o: {"pk": o.attachment.pk},
+    "redaction_page_image": lambda o: {"pk": o.attachment.pk, "number": 1},
+    "request_disclosure": lambda o: {"reference": o.foi_request.reference},
+    "campaign_disclosure": lambda o: {"slug": o.campaign.slug},
     # Case summaries, bundles and campaign reports.
     "case_summary_pdf": lambda o: {"reference": o.foi_request.reference},
     "case_summary_print": lambda o: {"reference": o.foi_request.reference},

@@ -1,0 +1,151 @@
+"""The redaction editor: page images to draw boxes on, patterns and words with a preview.
+
+Anyone who may see an attachment gets its page images; making a redacted version needs
+the right to edit its request. Outsiders get 404 whatever they ask.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from requests_app.audit import record_audit
+from requests_app.extraction.base import ExtractionProblem
+from requests_app.models import Attachment, ExtractionStatus
+from requests_app.redaction.engine import page_image, page_sizes
+from requests_app.redaction.forms import RedactionForm
+from requests_app.redaction.geometry import Mark
+from requests_app.redaction.matching import Occurrence
+from requests_app.redaction.services import (
+    RedactionError,
+    create_redacted_version,
+    marks_of,
+    may_redact,
+    pages_of,
+    preview,
+    version_of,
+)
+from requests_app.views.access import signed_in_user
+
+IMAGE_DPI = 96
+MAX_PAGES = 80
+MAX_SCANNED_PAGES = 12
+MAX_PREVIEWED = 500
+
+
+def visible_attachment(request: HttpRequest, pk: int) -> Attachment:
+    attachments = Attachment.objects.visible_to(request.user).select_related("message__request")
+    return get_object_or_404(attachments, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def redaction_editor(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = visible_attachment(request, pk)
+    user = signed_in_user(request)
+    if not may_redact(user, attachment):
+        raise PermissionDenied("You may look at this attachment but not redact it.")
+    form = RedactionForm(request.POST if request.method == "POST" else None)
+    found: list[Occurrence] | None = None
+    if request.method == "POST" and form.is_valid():
+        order = form.cleaned_data["order"]
+        try:
+            check_size_for_the_web(attachment)
+            if request.POST.get("action") == "preview":
+                found = preview(attachment=attachment, patterns=order.patterns, words=order.words)
+            else:
+                version = create_redacted_version(attachment=attachment, order=order, user=user)
+                record_audit(
+                    actor=user,
+                    action="attachment.redacted",
+                    obj=version.attachment,
+                    changes={"redactions": [0, version.redactions.count()]},
+                    request=request,
+                )
+                flash.success(request, f"“{version.attachment.filename}” is ready.")
+                return redirect(reverse("attachment_pages", kwargs={"pk": version.original_id}))
+        except RedactionError as error:
+            form.add_error(None, str(error))
+    return render(
+        request, "requests_app/redaction/editor.html", _editor_context(attachment, form, found)
+    )
+
+
+def web_page_limit(attachment: Attachment) -> int:
+    """Pages a redaction may have when made while the browser waits (about 0.5 s a page,
+    4 s a scanned page on one core); larger ones are for `manage.py redact`."""
+    scanned = attachment.status in (ExtractionStatus.OCR_DONE, ExtractionStatus.NEEDS_OCR)
+    return MAX_SCANNED_PAGES if scanned else MAX_PAGES
+
+
+def check_size_for_the_web(attachment: Attachment) -> None:
+    base = version_of(attachment)
+    original = base.original if base is not None else attachment
+    limit = web_page_limit(original)
+    if (original.page_count or 0) > limit:
+        raise RedactionError(
+            f"This document has {original.page_count} pages, more than the {limit} that can be "
+            f"redacted while the page waits: use `manage.py redact {attachment.pk}` instead."
+        )
+
+
+def _editor_context(
+    attachment: Attachment, form: RedactionForm, found: list[Occurrence] | None
+) -> dict[str, Any]:
+    base = version_of(attachment)
+    original = base.original if base is not None else attachment
+    problem = ""
+    try:
+        with pages_of(original) as path:
+            sizes = page_sizes(path)
+    except (RedactionError, ExtractionProblem) as error:
+        sizes, problem = [], str(error)
+    earlier: list[Mark] = marks_of(base) if base is not None else []
+    return {
+        "attachment": attachment,
+        "original": original,
+        "base": base,
+        "form": form,
+        "problem": problem,
+        "pages": [
+            {
+                "number": number,
+                "width": round(width, 2),
+                "height": round(height, 2),
+                "earlier": [mark.area for mark in earlier if mark.page == number],
+            }
+            for number, (width, height) in enumerate(sizes, start=1)
+        ],
+        "found": found[:MAX_PREVIEWED] if found is not None else None,
+        "found_count": len(found) if found is not None else 0,
+    }
+
+
+@login_required
+def redaction_page_image(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """One page of the original as a PNG, for drawing boxes on."""
+    # Look the file up before checking the method, so an outsider gets 404 whatever they send.
+    attachment = visible_attachment(request, pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    base = version_of(attachment)
+    original = base.original if base is not None else attachment
+    try:
+        with pages_of(original) as path:
+            image = page_image(path, number, IMAGE_DPI)
+    except (RedactionError, ExtractionProblem, IndexError) as error:
+        raise Http404("No such page.") from error
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="PNG", optimize=False)
+    response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
