@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requests_app", "0008_list_indexes"),
+        ("requests_app", "0015_replies_chasers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
