@@ -329,6 +329,9 @@ OUTPUTS: dict[str, Output] = {
     "batch_fields": page("batch_fields"),
     "batch_answers": page("batch_answers"),
     "batch_answer": Output("page", get("batch_answer", visible_member)),
+    "redaction_editor": page("redaction_editor"),
+    "request_disclosure": page("request_disclosure"),
+    "campaign_disclosure": page("campaign_disclosure"),
 }
 
 # Routes that show no request's data (forms about the account, actions that only take a
@@ -370,6 +373,7 @@ NOT_OUTPUTS: dict[str, str] = {
     "campaign_chaser_rule": "POST only",
     "chaser_decide": "POST only",
     "body_address": "a public body's address form, no request",
+    "redaction_page_image": "pixels of one page of an attachment the access matrix guards",
     "mail_resend": "POST only",
     "mail_upload": "POST only",
     "mail_inbound": "POST only, from the mail provider",
