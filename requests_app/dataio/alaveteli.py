@@ -34,6 +34,7 @@ from django.utils.text import slugify
 
 from requests_app.dataio.spreadsheet_import import unique_slug
 from requests_app.models import (
+    BodySuggestion,
     Campaign,
     Channel,
     Direction,
@@ -45,6 +46,7 @@ from requests_app.models import (
     Nation,
     PublicBody,
     Status,
+    SuggestionStatus,
     Tag,
     Visibility,
 )
@@ -318,8 +320,12 @@ def import_request(
     already = FoiRequest.objects.visible_to(owner).filter(notes__contains=marker(payload)).first()
     if already is not None:
         raise AlaveteliError(f"This request was imported before, as {already.reference}.")
+    body = find_body(payload.body)
+    if body is None and not owner.is_staff:
+        raise AlaveteliError(suggest_body(payload.body, owner))
     with transaction.atomic():
-        body, body_created = find_or_create_body(payload.body)
+        body_created = body is None
+        body = body or create_body(payload.body)
         foi_request = create_request(payload, body, owner, campaign, source_url)
         history = HistoryWriter(foi_request, payload, owner, page_url(payload, source_url))
         history.write()
@@ -331,7 +337,7 @@ def page_url(payload: AlaveteliRequest, source_url: str) -> str:
     return source_url.removesuffix(".json") if source_url else ""
 
 
-def find_or_create_body(found: AlaveteliBody) -> tuple[PublicBody, bool]:
+def find_body(found: AlaveteliBody) -> PublicBody | None:
     match = Q(name__iexact=found.name)
     if found.url_name:
         match |= Q(slug=slugify(found.url_name))
@@ -339,12 +345,20 @@ def find_or_create_body(found: AlaveteliBody) -> tuple[PublicBody, bool]:
     if not existing and found.short_name:
         existing = list(PublicBody.objects.filter(short_name__iexact=found.short_name)[:2])
     if len(existing) == 1:
-        return existing[0], False
-    if existing:
-        exact = [body for body in existing if body.name.lower() == found.name.lower()]
-        if exact:
-            return exact[0], False
-    return create_body(found), True
+        return existing[0]
+    exact = [body for body in existing if body.name.lower() == found.name.lower()]
+    return exact[0] if exact else None
+
+
+def suggest_body(found: AlaveteliBody, owner: User) -> str:
+    """The directory is shared: a body only staff may add waits as the user's suggestion."""
+    BodySuggestion.objects.get_or_create(
+        name=found.name[:255], suggested_by=owner, status=SuggestionStatus.PENDING
+    )
+    return (
+        f"{found.name} is not in the tracker's list of public bodies yet. It has been "
+        "suggested to staff; import this request again once they have added it."
+    )
 
 
 def create_body(found: AlaveteliBody) -> PublicBody:

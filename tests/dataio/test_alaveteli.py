@@ -19,10 +19,17 @@ from requests_app.dataio.alaveteli import (
     parse_request_json,
     request_json_url,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def user(db: None) -> Any:
+    """Staff: adding a body to the shared directory is theirs to do."""
+    return UserFactory(username="alice", is_staff=True)
 
 
 def fixture(name: str) -> bytes:
@@ -217,3 +224,15 @@ def test_an_oversized_answer_is_cut_off_and_refused(monkeypatch: Any) -> None:
 def test_addresses_that_are_not_public_request_pages_are_refused(url: str) -> None:
     with pytest.raises(AlaveteliError):
         request_json_url(url)
+
+
+def test_an_ordinary_user_cannot_add_a_body_to_the_shared_directory() -> None:
+    mallory = UserFactory(username="mallory")
+    with pytest.raises(AlaveteliError, match="suggested to staff"):
+        imported("wdtk_successful.json", mallory)
+    imported_again_later = pytest.raises(AlaveteliError, match="suggested to staff")
+    with imported_again_later:
+        imported("wdtk_successful.json", mallory)
+    assert not models.PublicBody.objects.filter(name="Borsetshire County Council").exists()
+    assert not models.FoiRequest.objects.exists()
+    assert models.BodySuggestion.objects.filter(suggested_by=mallory).count() == 1

@@ -87,10 +87,24 @@ def test_the_import_pages_need_a_signed_in_user(client: Client) -> None:
 
 
 def test_a_json_file_is_imported_and_the_request_opened(alice_client: Client) -> None:
+    models.PublicBody.objects.create(name="Borsetshire County Council", slug="borsetshire")
     upload_file = SimpleUploadedFile("r.json", (FIXTURES / "wdtk_successful.json").read_bytes())
     response = alice_client.post("/import/whatdotheyknow/", {"file": upload_file})
     foi_request = models.FoiRequest.objects.get()
     assert response["Location"] == foi_request.get_absolute_url()
+
+
+def test_a_json_file_naming_an_unknown_body_suggests_it_to_staff_and_creates_nothing(
+    alice_client: Client,
+) -> None:
+    upload_file = SimpleUploadedFile("r.json", (FIXTURES / "wdtk_successful.json").read_bytes())
+    response = alice_client.post("/import/whatdotheyknow/", {"file": upload_file})
+    assert response.status_code == 200
+    assert "Borsetshire County Council is not in the tracker&#x27;s list" in response.text
+    assert not models.PublicBody.objects.filter(name="Borsetshire County Council").exists()
+    assert not models.FoiRequest.objects.exists()
+    suggestion = models.BodySuggestion.objects.get()
+    assert (suggestion.name, suggestion.status) == ("Borsetshire County Council", "pending")
 
 
 def test_a_page_address_is_fetched_and_a_failure_explained(
