@@ -70,6 +70,7 @@ urlpatterns = [
     path("", include("requests_app.mail.urls")),
     path("", include("requests_app.extraction.urls")),
     path("", include("requests_app.alerts.urls")),
+    path("", include("requests_app.accounts.urls")),
     path("", include("requests_app.search.urls")),
     path("", include("requests_app.reports.urls")),
     path("", include("requests_app.insights.urls")),

@@ -35,6 +35,7 @@ from requests_app.models import (
     Message,
     MessageSource,
     NonWorkingDay,
+    Profile,
     SendStatus,
     Status,
 )
@@ -139,7 +140,7 @@ def _letter_context(foi_request: FoiRequest, author: User) -> dict[str, Any]:
         "foi_request": foi_request,
         "body": foi_request.public_body,
         "regime": foi_request.regime_info,
-        "author_name": author.get_full_name() or author.get_username(),
+        "author_name": Profile.for_user(author).signature(),
         "today": today,
         "due_on": foi_request.next_due_on or foi_request.due_on,
         "working_days_overdue": overdue,
