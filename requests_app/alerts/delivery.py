@@ -30,7 +30,7 @@ from django.utils import timezone
 from requests_app.alerts.emails import alert_email, digest_email
 from requests_app.alerts.kinds import Kind
 from requests_app.alerts.sweep import Preferences
-from requests_app.models import Alert, AlertDelivery, AlertStatus, Profile
+from requests_app.models import Alert, AlertDelivery, AlertStatus, FoiRequest, Profile
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ LONGEST_RETRY = dt.timedelta(hours=1)
 SMTP_TIMEOUT_SECONDS = 30
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 HELD_NO_ADDRESS = "Held: the account has no confirmed email address yet."
+NO_LONGER_VISIBLE = "Cancelled: the user may no longer see the request."
 
 
 class Outcome(StrEnum):
@@ -117,6 +118,8 @@ def deliver(
             return Outcome.WAITING
     if alert.next_attempt_at and alert.next_attempt_at > now:
         return Outcome.WAITING
+    if not still_visible([alert]):
+        return _cancel([alert.pk], NO_LONGER_VISIBLE)
     if not alert.user.email:
         alert.hold(HELD_NO_ADDRESS)
         return Outcome.HELD
@@ -147,6 +150,18 @@ def record_failure(alerts: Sequence[Alert], error: Exception) -> Outcome:
     for alert in alerts:
         alert.mark_failed(f"{type(error).__name__}: {error}", retry=retry)
     return Outcome.RETRY if retry else Outcome.FAILED
+
+
+def still_visible(alerts: Sequence[Alert]) -> list[Alert]:
+    """The alerts whose request the user may still see (a test alert has none)."""
+    if not alerts:
+        return []
+    user = alerts[0].user
+    ids = {alert.request_id for alert in alerts if alert.request_id is not None}
+    visible = set(
+        FoiRequest.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    return [alert for alert in alerts if alert.request_id is None or alert.request_id in visible]
 
 
 def _cancel(ids: list[int], reason: str) -> Outcome:
@@ -208,6 +223,19 @@ def send_digests(*, now: dt.datetime | None = None) -> Counter[str]:
     return outcomes
 
 
+def _still_wanted(pending: list[Alert], preferences: Preferences) -> list[Alert]:
+    """Cancel what the user switched off or may no longer see; the rest."""
+    unwanted = [alert.pk for alert in pending if not preferences.wants(alert.kind)]
+    if unwanted:
+        _cancel(unwanted, "Cancelled: alerts of this kind were switched off.")
+    wanted = [alert for alert in pending if alert.pk not in unwanted]
+    visible = still_visible(wanted)
+    hidden = [alert.pk for alert in wanted if alert not in visible]
+    if hidden:
+        _cancel(hidden, NO_LONGER_VISIBLE)
+    return visible
+
+
 def send_digest(*, user_id: int, now: dt.datetime) -> Outcome:
     """One email with every pending alert of the user; each alert claimed on its own."""
     preferences = preferences_of(user_id)
@@ -219,13 +247,10 @@ def send_digest(*, user_id: int, now: dt.datetime) -> Outcome:
         .select_related("request__public_body", "user")
         .order_by("deadline", "pk")
     )
-    unwanted = [alert.pk for alert in pending if not preferences.wants(alert.kind)]
-    if unwanted:
-        _cancel(unwanted, "Cancelled: alerts of this kind were switched off.")
     if pending and not pending[0].user.email:
         held_alerts(user_id).update(last_error=HELD_NO_ADDRESS)
         return Outcome.HELD
-    claimed = [alert for alert in pending if alert.pk not in unwanted and alert.claim()]
+    claimed = [alert for alert in _still_wanted(pending, preferences) if alert.claim()]
     if not claimed:
         return Outcome.SKIPPED
     try:
