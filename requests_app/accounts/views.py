@@ -51,11 +51,12 @@ def account(request: HttpRequest) -> HttpResponse:
 def _ask_for_new_email(request: HttpRequest, profile: Profile, address: str | None) -> None:
     if address is None:
         return
+    meanwhile = "keep going to the old one" if profile.user.email else "are held"
     if ask_to_confirm_email(profile=profile, address=address):
         messages.info(
             request,
             f"We sent a link to {address}. Follow it to start using that address; "
-            "until then alerts keep going to the old one.",
+            f"until then alerts {meanwhile}.",
         )
     else:
         messages.error(request, f"The link to {address} could not be sent; try again later.")

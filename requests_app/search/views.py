@@ -95,7 +95,8 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
     )
     messages.success(
         request,
-        f"Saved “{saved.name}”. You will get an alert when something new matches, at once or in your daily digest as your alert settings say.",
+        f"Saved “{saved.name}”. You will get an alert when something new matches, "
+        "at once or in your daily digest, as your alert settings say.",
     )
     return HttpResponseRedirect(saved.get_absolute_url())
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth.models import User
 
 from requests_app.alerts.emails import (
     ALL_KINDS,
@@ -89,7 +90,7 @@ def test_an_unsubscribe_token_names_its_user_and_kind_and_cannot_be_forged() -> 
     assert everything is not None and everything.kind == ALL_KINDS
 
 
-def test_the_test_alert_is_about_no_request_and_links_to_the_account(user: object) -> None:
+def test_the_test_alert_is_about_no_request_and_links_to_the_account(user: User) -> None:
     alert = Alert.objects.create(user=user, request=None, kind="test", deadline=dt.date(2026, 1, 5))
     message = alert_email(alert)
     [(html, _mimetype)] = message.alternatives
