@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from requests_app.accounts.views import AccountLoginView
 from requests_app.views import (
     attachments,
     bodies,
@@ -19,6 +20,7 @@ from requests_app.views import requests as request_views
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("accounts/login/", AccountLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # Requests: fixed paths before <reference>.

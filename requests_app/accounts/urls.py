@@ -6,7 +6,6 @@ from requests_app.accounts import views
 
 urlpatterns: list[URLPattern] = [
     path("account/", views.account, name="account"),
-    path("account/start/", views.after_login, name="account_start"),
     path("account/checklist/", views.checklist, name="account_checklist"),
     path("account/checklist/done/", views.finish_checklist, name="account_checklist_done"),
     path("account/test-alert/", views.test_alert, name="account_test_alert"),

@@ -7,9 +7,11 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.management import call_command
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from requests_app.accounts.forms import AccountForm
@@ -89,11 +91,18 @@ def checklist(request: HttpRequest) -> HttpResponse:
     return render(request, "requests_app/accounts/checklist.html", context)
 
 
-@login_required
-def after_login(request: HttpRequest) -> HttpResponse:
-    """Where signing in leads: the checklist until it is done or put aside."""
-    profile = Profile.for_user(signed_in_user(request))
-    return redirect("dashboard" if profile.checklist_done_at else "account_checklist")
+class AccountLoginView(LoginView):
+    """Signing in leads to the first-steps checklist until it is done or put aside.
+
+    Only instead of the dashboard: a link to another page (`?next=`) is followed as usual.
+    """
+
+    def get_success_url(self) -> str:
+        target = super().get_success_url()
+        if target != reverse("dashboard"):
+            return target
+        profile = Profile.for_user(signed_in_user(self.request))
+        return target if profile.checklist_done_at else reverse("account_checklist")
 
 
 @login_required

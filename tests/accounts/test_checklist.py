@@ -27,13 +27,27 @@ def test_the_first_login_leads_to_the_checklist_until_it_is_put_aside(client: Cl
     out = StringIO()
     call_command("ensure_first_user", "--no-input", stdout=out)
     password = out.getvalue().split("password: ", 1)[1].split()[0]
-    first = client.get(sign_in(client, "admin", password), follow=True)
-    page = first.content.decode()
-    assert first.redirect_chain[-1][0] == reverse("account_checklist")
+    # Typing the site's address: the login page is asked to go on to the dashboard.
+    client.get(reverse("dashboard"))
+    response = client.post(
+        f"{reverse('login')}?next=/", {"username": "admin", "password": password}
+    )
+    assert response["Location"] == reverse("account_checklist")
+    page = client.get(response["Location"]).content.decode()
     assert "You have no confirmed address yet" in page and "0 of 4 done" in page
     assert client.post(reverse("account_checklist_done")).status_code == 302
     client.logout()
-    assert client.get(sign_in(client, "admin", password)).url == reverse("dashboard")  # type: ignore[attr-defined]
+    assert sign_in(client, "admin", password) == reverse("dashboard")
+
+
+def test_a_link_to_another_page_is_followed_even_before_the_checklist(
+    client: Client, user: object
+) -> None:
+    target = reverse("request_list")
+    response = client.post(
+        f"{reverse('login')}?next={target}", {"username": "alice", "password": TEST_PASSWORD}
+    )
+    assert response["Location"] == target
 
 
 def test_a_test_alert_reaches_the_address_on_the_account_through_smtp(
