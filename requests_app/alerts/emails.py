@@ -23,6 +23,7 @@ from django.utils import timezone
 from requests_app.alerts.kinds import KINDS, AlertKind, Kind
 from requests_app.deadlines.regimes import get_regime
 from requests_app.models import Alert, DocumentPage, FoiRequest, Message, Status
+from requests_app.models.accounts import signature_of
 from requests_app.search.engine import document_page_url
 
 UNSUBSCRIBE_SALT = "requests_app.alerts.unsubscribe"
@@ -160,6 +161,7 @@ def alert_context(alert: Alert) -> dict[str, Any]:
         "preferences_url": absolute(reverse("alert_preferences")),
         "unsubscribe_url": unsubscribe_url(alert.user_id, alert.kind),
         "site_url": settings.SITE_URL,
+        "signature": signature_of(alert.user),
     }
     if alert.kind == Kind.NEW_CORRESPONDENCE:
         context["new_messages"] = new_messages(alert)

@@ -86,3 +86,9 @@ class Profile(models.Model):
 
     def wants(self, alert_kind: str) -> bool:
         return not self.alerts_paused and alert_kind not in self.muted_alert_kinds
+
+
+def signature_of(user: User) -> str:
+    """How the user's letters end, without creating a profile for them."""
+    profile = Profile.objects.filter(user=user).first()
+    return profile.signature() if profile else user.get_full_name() or user.get_username()

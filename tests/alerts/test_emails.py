@@ -16,7 +16,7 @@ from requests_app.alerts.emails import (
     unsubscribe_token,
 )
 from requests_app.alerts.kinds import CHOSEN_KINDS
-from requests_app.models import Alert, FoiRequest
+from requests_app.models import Alert, FoiRequest, Profile
 from tests.alerts.conftest import DUE_ON, on_day
 from tests.alerts.factories import make_alert
 
@@ -97,3 +97,11 @@ def test_the_test_alert_is_about_no_request_and_links_to_the_account(user: User)
     assert message.subject == "Test alert: FOI Tracker can reach you"
     assert "/account/" in message.body and "/account/" in str(html)
     assert message.to == ["alice@example.org"]
+
+
+def test_the_ready_made_letter_is_signed_as_the_account_says(iapt_request: FoiRequest) -> None:
+    Profile.objects.create(user=iapt_request.owner, letter_signature="Alice Ng\nSave Our Clinics")
+    alert = make_alert(
+        request=iapt_request, user=iapt_request.owner, kind="overdue", deadline=DUE_ON
+    )
+    assert "Yours faithfully,\n\nAlice Ng\nSave Our Clinics\n" in alert_email(alert).body
