@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from requests_app.accounts.forms import AccountForm
 from requests_app.accounts.services import (
@@ -81,6 +81,7 @@ def confirm_email_address(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def checklist(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     context = {
