@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from requests_app.accounts.views import AccountLoginView
 from requests_app.views import (
     attachments,
     bodies,
@@ -21,6 +22,7 @@ from requests_app.views import requests as request_views
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("accounts/login/", AccountLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # Requests: fixed paths before <reference>.
@@ -80,6 +82,7 @@ urlpatterns = [
     path("", include("requests_app.extraction.urls")),
     path("", include("requests_app.redaction.urls")),
     path("", include("requests_app.alerts.urls")),
+    path("", include("requests_app.accounts.urls")),
     path("", include("requests_app.search.urls")),
     path("", include("requests_app.reports.urls")),
     path("", include("requests_app.insights.urls")),

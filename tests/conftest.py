@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.guards import invented_in, invented_in_outbox, recording_smtp_recipients
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +37,24 @@ def _tasks_run_inline() -> Iterator[None]:
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "mails_invented_address: the test of the guard below, which sends one on purpose"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_mail_to_invented_addresses(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail any test in which an email (locmem outbox or real SMTP) goes to admin@localhost."""
+    from django.core import mail
+
+    with recording_smtp_recipients() as smtp_recipients:
+        yield
+    found = invented_in_outbox(getattr(mail, "outbox", [])) + invented_in(smtp_recipients)
+    if found and request.node.get_closest_marker("mails_invented_address") is None:
+        pytest.fail(f"Mail was sent to an invented address: {', '.join(sorted(set(found)))}")
 
 
 @pytest.fixture

@@ -7,6 +7,10 @@ worker that dies between claim and record leaves the row in "sending"; the sweep
 it back after a timeout (see sweep.recover_stuck_sending).
 
 Digest users get one email a day, at their hour, gathering everything pending.
+
+Alerts go only to the confirmed address on the account. A user without one has their
+alerts held: pending, with the reason in `last_error`, until they confirm an address
+(`release_held`); nothing is sent nowhere and nothing is lost.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from requests_app.alerts.emails import alert_email, digest_email
+from requests_app.alerts.kinds import Kind
 from requests_app.alerts.sweep import Preferences
-from requests_app.models import Alert, AlertDelivery, AlertStatus, Profile
+from requests_app.models import Alert, AlertDelivery, AlertStatus, FoiRequest, Profile
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +41,8 @@ LONGEST_RETRY = dt.timedelta(hours=1)
 # look like a dead one.
 SMTP_TIMEOUT_SECONDS = 30
 SEND_ERRORS = (smtplib.SMTPException, OSError)
+HELD_NO_ADDRESS = "Held: the account has no confirmed email address yet."
+NO_LONGER_VISIBLE = "Cancelled: the user may no longer see the request."
 
 
 class Outcome(StrEnum):
@@ -44,6 +51,7 @@ class Outcome(StrEnum):
     FAILED = "failed"  # gave up
     CANCELLED = "cancelled"  # the user no longer wants it
     WAITING = "waiting"  # for the digest, or for its next attempt
+    HELD = "held"  # no confirmed address: pending until the user confirms one
     SKIPPED = "skipped"  # not pending (already sent, or claimed by someone else)
 
 
@@ -61,14 +69,37 @@ def preferences_of(user_id: int) -> Preferences:
 
 
 def immediate_due(now: dt.datetime) -> QuerySet[Alert]:
-    """Pending alerts of users who want them at once, whose time has come."""
+    """Pending alerts of users who want them at once, whose time has come.
+
+    A test alert is sent at once whatever the user chose; alerts of users without an
+    address are held, not picked up again and again.
+    """
     ready = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    for_digest = Q(user__profile__alert_delivery=AlertDelivery.DIGEST) & ~Q(kind=Kind.TEST)
     return (
         Alert.objects.filter(status=AlertStatus.PENDING)
         .filter(ready)
-        .exclude(user__profile__alert_delivery=AlertDelivery.DIGEST)
+        .exclude(for_digest)
+        .exclude(user__email="")
         .order_by("pk")
     )
+
+
+def held_alerts(user_id: int) -> QuerySet[Alert]:
+    """The user's alerts waiting for a confirmed address."""
+    return Alert.objects.filter(user_id=user_id, status=AlertStatus.PENDING, user__email="")
+
+
+def release_held(*, user_id: int) -> int:
+    """Once the user has an address: send what was held (digest users get it in the next)."""
+    from requests_app.alerts.tasks import queue_delivery
+
+    pending = Alert.objects.filter(user_id=user_id, status=AlertStatus.PENDING)
+    pending.filter(last_error=HELD_NO_ADDRESS).update(last_error="")
+    ids = list(immediate_due(timezone.now()).filter(user_id=user_id).values_list("pk", flat=True))
+    for alert_id in ids:
+        queue_delivery(alert_id)
+    return len(ids)
 
 
 def deliver(
@@ -79,22 +110,25 @@ def deliver(
     alert = Alert.objects.select_related("request__public_body", "user").filter(pk=alert_id).first()
     if alert is None or alert.status != AlertStatus.PENDING:
         return Outcome.SKIPPED
-    preferences = preferences_of(alert.user_id)
-    if not preferences.wants(alert.kind):
-        return _cancel([alert.pk], "Cancelled: alerts of this kind were switched off.")
-    if preferences.delivery == AlertDelivery.DIGEST:
-        return Outcome.WAITING
+    if alert.kind != Kind.TEST:
+        preferences = preferences_of(alert.user_id)
+        if not preferences.wants(alert.kind):
+            return _cancel([alert.pk], "Cancelled: alerts of this kind were switched off.")
+        if preferences.delivery == AlertDelivery.DIGEST:
+            return Outcome.WAITING
     if alert.next_attempt_at and alert.next_attempt_at > now:
         return Outcome.WAITING
+    if not still_visible([alert]):
+        return _cancel([alert.pk], NO_LONGER_VISIBLE)
+    if not alert.user.email:
+        alert.hold(HELD_NO_ADDRESS)
+        return Outcome.HELD
     if not alert.claim():
         return Outcome.SKIPPED
     return _send(alert, connection)
 
 
 def _send(alert: Alert, connection: BaseEmailBackend | None) -> Outcome:
-    if not alert.user.email:
-        alert.mark_failed("The user has no email address.", retry=False)
-        return Outcome.FAILED
     try:
         alert_email(alert, connection or mail_connection()).send()
     except SEND_ERRORS as error:
@@ -116,6 +150,18 @@ def record_failure(alerts: Sequence[Alert], error: Exception) -> Outcome:
     for alert in alerts:
         alert.mark_failed(f"{type(error).__name__}: {error}", retry=retry)
     return Outcome.RETRY if retry else Outcome.FAILED
+
+
+def still_visible(alerts: Sequence[Alert]) -> list[Alert]:
+    """The alerts whose request the user may still see (a test alert has none)."""
+    if not alerts:
+        return []
+    user = alerts[0].user
+    ids = {alert.request_id for alert in alerts if alert.request_id is not None}
+    visible = set(
+        FoiRequest.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    return [alert for alert in alerts if alert.request_id is None or alert.request_id in visible]
 
 
 def _cancel(ids: list[int], reason: str) -> Outcome:
@@ -145,7 +191,9 @@ def digest_users_due(now: dt.datetime) -> list[int]:
     """Digest users whose hour has come today and who have had no digest since."""
     local = timezone.localtime(now)
     profiles = list(
-        Profile.objects.filter(alert_delivery=AlertDelivery.DIGEST, digest_hour__lte=local.hour)
+        Profile.objects.filter(
+            alert_delivery=AlertDelivery.DIGEST, digest_hour__lte=local.hour
+        ).exclude(user__email="")
     )
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     last_sent = dict(
@@ -175,6 +223,19 @@ def send_digests(*, now: dt.datetime | None = None) -> Counter[str]:
     return outcomes
 
 
+def _still_wanted(pending: list[Alert], preferences: Preferences) -> list[Alert]:
+    """Cancel what the user switched off or may no longer see; the rest."""
+    unwanted = [alert.pk for alert in pending if not preferences.wants(alert.kind)]
+    if unwanted:
+        _cancel(unwanted, "Cancelled: alerts of this kind were switched off.")
+    wanted = [alert for alert in pending if alert.pk not in unwanted]
+    visible = still_visible(wanted)
+    hidden = [alert.pk for alert in wanted if alert not in visible]
+    if hidden:
+        _cancel(hidden, NO_LONGER_VISIBLE)
+    return visible
+
+
 def send_digest(*, user_id: int, now: dt.datetime) -> Outcome:
     """One email with every pending alert of the user; each alert claimed on its own."""
     preferences = preferences_of(user_id)
@@ -182,19 +243,16 @@ def send_digest(*, user_id: int, now: dt.datetime) -> Outcome:
     pending = list(
         Alert.objects.filter(user_id=user_id, status=AlertStatus.PENDING)
         .filter(ready)
+        .exclude(kind=Kind.TEST)
         .select_related("request__public_body", "user")
         .order_by("deadline", "pk")
     )
-    unwanted = [alert.pk for alert in pending if not preferences.wants(alert.kind)]
-    if unwanted:
-        _cancel(unwanted, "Cancelled: alerts of this kind were switched off.")
-    claimed = [alert for alert in pending if alert.pk not in unwanted and alert.claim()]
+    if pending and not pending[0].user.email:
+        held_alerts(user_id).update(last_error=HELD_NO_ADDRESS)
+        return Outcome.HELD
+    claimed = [alert for alert in _still_wanted(pending, preferences) if alert.claim()]
     if not claimed:
         return Outcome.SKIPPED
-    if not claimed[0].user.email:
-        for alert in claimed:
-            alert.mark_failed("The user has no email address.", retry=False)
-        return Outcome.FAILED
     try:
         digest_email(claimed, mail_connection()).send()
     except SEND_ERRORS as error:

@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from requests_app.alerts.kinds import KINDS, AlertKind, Kind
 from requests_app.deadlines.regimes import get_regime
-from requests_app.models import Alert, FoiRequest, Message, Status
+from requests_app.models import Alert, DocumentPage, FoiRequest, Message, Status
+from requests_app.models.accounts import signature_of
+from requests_app.search.engine import document_page_url
 
 UNSUBSCRIBE_SALT = "requests_app.alerts.unsubscribe"
 ALL_KINDS = "all"  # an unsubscribe token for every kind: it pauses all alerts
@@ -77,11 +79,18 @@ def day_phrase(day: dt.date, today: dt.date | None = None) -> str:
     return phrase if day.year == today.year else f"{phrase} {day.year}"
 
 
+def request_of(alert: Alert) -> FoiRequest:
+    """The request an alert is about (every kind but the test alert has one)."""
+    if alert.request is None:
+        raise ValueError(f"alert {alert.pk} ({alert.kind}) is about no request")
+    return alert.request
+
+
 def when_phrase(alert: Alert) -> str:
     """What the date in the subject is: 'due Wed 31 Dec', 'window closes Fri 13 Feb'."""
     day = alert.deadline
     if alert.kind == Kind.VERY_OVERDUE:
-        day = alert.request.next_due_on or alert.request.due_on or day
+        day = request_of(alert).next_due_on or request_of(alert).due_on or day
     template = _WHEN.get(alert.kind, "due {day}")
     return template.format(day=day_phrase(day))
 
@@ -107,10 +116,11 @@ def body_name(foi_request: FoiRequest) -> str:
 def subject_for(alert: Alert) -> str:
     """'Overdue: NAO — IAPT performance data, due Wed 31 Dec' on a single line."""
     kind = KINDS[alert.kind]
-    title = " ".join(alert.request.title.split())
+    foi_request = request_of(alert)
+    title = " ".join(foi_request.title.split())
     if len(title) > TITLE_LENGTH:
         title = title[: TITLE_LENGTH - 1].rstrip() + "…"
-    return f"{kind.headline}: {body_name(alert.request)} — {title}, {when_phrase(alert)}"
+    return f"{kind.headline}: {body_name(foi_request)} — {title}, {when_phrase(alert)}"
 
 
 # --- context -------------------------------------------------------------------------
@@ -126,8 +136,9 @@ def explanation_field(kind: AlertKind, foi_request: FoiRequest) -> str | None:
 
 
 def explanation_for(alert: Alert) -> dict[str, Any] | None:
-    field = explanation_field(KINDS[alert.kind], alert.request)
-    stored = (alert.request.deadline_explanations or {}).get(field or "")
+    foi_request = request_of(alert)
+    field = explanation_field(KINDS[alert.kind], foi_request)
+    stored = (foi_request.deadline_explanations or {}).get(field or "")
     if not isinstance(stored, dict):
         return None
     explanation = stored.get("explanation", stored)
@@ -135,7 +146,7 @@ def explanation_for(alert: Alert) -> dict[str, Any] | None:
 
 
 def alert_context(alert: Alert) -> dict[str, Any]:
-    foi_request = alert.request
+    foi_request = request_of(alert)
     kind = KINDS[alert.kind]
     context = {
         "alert": alert,
@@ -152,11 +163,13 @@ def alert_context(alert: Alert) -> dict[str, Any]:
         "preferences_url": absolute(reverse("alert_preferences")),
         "unsubscribe_url": unsubscribe_url(alert.user_id, alert.kind),
         "site_url": settings.SITE_URL,
+        "signature": signature_of(alert.user),
     }
     if alert.kind == Kind.NEW_CORRESPONDENCE:
         context["new_messages"] = new_messages(alert)
     if alert.kind == Kind.SAVED_SEARCH_MATCH:
         context["searches"] = list(alert.details.get("searches", []))
+        context["matched_items"] = matched_items(alert)
     if alert.kind == Kind.DEADLINES_MOVED:
         context["moves"] = list(alert.details.get("moves", []))
     if kind.letter:
@@ -169,16 +182,73 @@ def new_messages(alert: Alert) -> list[Message]:
     return list(Message.objects.filter(pk__in=ids, request_id=alert.request_id).order_by("sent_at"))
 
 
+@dataclass(frozen=True)
+class MatchedItem:
+    """A message or a document page that matched a saved search, with its link."""
+
+    label: str
+    title: str
+    url: str
+
+
+def matched_items(alert: Alert) -> list[MatchedItem]:
+    """What matched, as saved in the alert: messages and pages of its own request only."""
+    wanted: dict[str, list[int]] = {"message": [], "page": []}
+    for kind, object_id in alert.details.get("items", []):
+        if kind in wanted and isinstance(object_id, int):
+            wanted[kind].append(object_id)
+    messages = Message.objects.filter(pk__in=wanted["message"], request_id=alert.request_id)
+    pages = DocumentPage.objects.select_related("attachment").filter(
+        pk__in=wanted["page"], attachment__message__request_id=alert.request_id
+    )
+    request_url = absolute(request_of(alert).get_absolute_url())
+    found = [
+        MatchedItem("Correspondence", str(message), f"{request_url}#message-{message.pk}")
+        for message in messages.order_by("sent_at", "pk")
+    ]
+    found += [
+        MatchedItem(
+            "Document page",
+            f"{page.attachment.filename}, page {page.number}",
+            absolute(document_page_url(page.attachment_id, page.number)),
+        )
+        for page in pages.order_by("attachment_id", "number")
+    ]
+    return found
+
+
 # --- messages ------------------------------------------------------------------------
 
 
 def alert_email(alert: Alert, connection: BaseEmailBackend | None = None) -> EmailMultiAlternatives:
+    if alert.kind == Kind.TEST:
+        return test_alert_email(alert, connection)
     context = alert_context(alert)
     return _message(
         subject=subject_for(alert),
         to=alert.user.email,
         text=render_to_string(f"emails/alerts/{alert.kind}.txt", context),
         html=render_to_string(f"emails/alerts/{alert.kind}.html", context),
+        unsubscribe=context["unsubscribe_url"],
+        connection=connection,
+    )
+
+
+def test_alert_email(
+    alert: Alert, connection: BaseEmailBackend | None = None
+) -> EmailMultiAlternatives:
+    """The alert a user asks for to see that mail from the app reaches them."""
+    context: dict[str, Any] = {
+        "user": alert.user,
+        "account_url": absolute(reverse("account")),
+        "preferences_url": absolute(reverse("alert_preferences")),
+        "unsubscribe_url": unsubscribe_url(alert.user_id, ALL_KINDS),
+    }
+    return _message(
+        subject="Test alert: FOI Tracker can reach you",
+        to=alert.user.email,
+        text=render_to_string("emails/alerts/test.txt", context),
+        html=render_to_string("emails/alerts/test.html", context),
         unsubscribe=context["unsubscribe_url"],
         connection=connection,
     )

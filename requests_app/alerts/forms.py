@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from requests_app.alerts.kinds import KIND_CHOICES, KINDS
+from requests_app.alerts.kinds import CHOSEN_KINDS, KIND_CHOICES
 from requests_app.models import AlertDelivery, Profile
 
 MAX_DUE_SOON_WORKING_DAYS = 20
@@ -46,9 +46,9 @@ class AlertPreferencesForm(forms.ModelForm[Profile]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         muted = set(self.instance.muted_alert_kinds or ())
-        self.fields["wanted_kinds"].initial = [code for code in KINDS if code not in muted]
+        self.fields["wanted_kinds"].initial = [code for code in CHOSEN_KINDS if code not in muted]
 
     def save(self, commit: bool = True) -> Profile:
         wanted = set(self.cleaned_data["wanted_kinds"])
-        self.instance.muted_alert_kinds = [code for code in KINDS if code not in wanted]
+        self.instance.muted_alert_kinds = [code for code in CHOSEN_KINDS if code not in wanted]
         return super().save(commit=commit)

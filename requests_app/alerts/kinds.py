@@ -35,6 +35,7 @@ class Kind(StrEnum):
     SAVED_SEARCH_MATCH = "saved_search_match"
     REVIEW_REQUEST_CLOSING = "review_request_closing"
     DEADLINES_MOVED = "deadlines_moved"
+    TEST = "test"  # asked for from the account page, to see that mail arrives
 
 
 # A body's answer is owed in these statuses; the current deadline is `next_due_on`.
@@ -178,13 +179,16 @@ KINDS: dict[str, AlertKind] = {
             True,
             None,
         ),
+        AlertKind(Kind.TEST, "Test alert", "Test alert", None, (), False, None),
     )
 }
 DEADLINE_KINDS = tuple(kind for kind in KINDS.values() if kind.is_deadline)
 # Viewers cannot record events or send letters; they hear only that a deadline arrived
 # and that it was missed.
 VIEWER_KINDS = frozenset(code for code, kind in KINDS.items() if kind.for_viewers)
-KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
+# A test alert is asked for, not subscribed to: it is never a preference.
+CHOSEN_KINDS = tuple(code for code in KINDS if code != Kind.TEST)
+KIND_CHOICES = [(code, KINDS[code].label) for code in CHOSEN_KINDS]
 
 
 @dataclass(frozen=True)

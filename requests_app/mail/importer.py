@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from requests_app.alerts import notify_new_correspondence
 from requests_app.audit import record_audit
 from requests_app.extraction import schedule_extraction
 from requests_app.mail.matching import GUESSABLE, Match, MatchedBy, known_sender, match_request
@@ -152,6 +153,7 @@ def _import(draft: _Draft, request: FoiRequest | None) -> ImportResult:
     attachments = _store_attachments(message, draft.parsed.attachments)
     if match is not None:
         _note_filed(message, match, len(attachments))
+        notify_new_correspondence(message_id=message.pk)  # the owner and opted-in members
     record_audit(
         actor=draft.imported_by,
         action="message.imported",

@@ -39,6 +39,7 @@ from requests_app.models import (
     SendStatus,
     Status,
 )
+from requests_app.models.accounts import signature_of
 from requests_app.models.documents import store_blob
 from requests_app.queueing import enqueue, enqueue_on_commit
 
@@ -140,7 +141,7 @@ def _letter_context(foi_request: FoiRequest, author: User) -> dict[str, Any]:
         "foi_request": foi_request,
         "body": foi_request.public_body,
         "regime": foi_request.regime_info,
-        "author_name": author.get_full_name() or author.get_username(),
+        "author_name": signature_of(author),
         "today": today,
         "due_on": foi_request.next_due_on or foi_request.due_on,
         "working_days_overdue": overdue,

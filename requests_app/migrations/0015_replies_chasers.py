@@ -14,7 +14,7 @@ def existing_messages_are_reviewed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requests_app", "0013_work_leases"),
+        ("requests_app", "0014_accounts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

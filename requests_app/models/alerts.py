@@ -1,4 +1,4 @@
-"""The outbox of deadline reminders: one row per (user, request, kind, deadline)."""
+"""The outbox of everything a person is told: one row per (user, request, kind, deadline)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,10 @@ class Alert(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
     )
-    request = models.ForeignKey(FoiRequest, on_delete=models.CASCADE, related_name="alerts")
+    # Empty only for a test alert the user asked for from their account page.
+    request = models.ForeignKey(
+        FoiRequest, on_delete=models.CASCADE, related_name="alerts", null=True, blank=True
+    )
     kind = models.CharField(max_length=40)
     deadline = models.DateField()
     status = models.CharField(
@@ -61,4 +64,9 @@ class Alert(models.Model):
     def mark_failed(self, error: str, *, retry: bool) -> None:
         status = AlertStatus.PENDING if retry else AlertStatus.FAILED
         Alert.objects.filter(pk=self.pk).update(status=status, last_error=error[:2000])
+        self.refresh_from_db()
+
+    def hold(self, reason: str) -> None:
+        """Keep it pending, saying why it waits (no address to send it to yet)."""
+        Alert.objects.filter(pk=self.pk, status=AlertStatus.PENDING).update(last_error=reason)
         self.refresh_from_db()

@@ -6,18 +6,10 @@ from celery import shared_task
 from django.utils import timezone
 
 from requests_app.search.saved import match_saved_searches as match
-from requests_app.search.saved import send_digests
 
 
 @shared_task(name="search.match_saved_searches", acks_late=True, reject_on_worker_lost=True)
 def match_saved_searches() -> dict[str, int]:
-    """Hourly (beat): match what was indexed since the last run, then send due digests."""
-    now = timezone.now()
-    run = match(now=now)
-    outcomes = send_digests(now=now)
-    return {
-        "entries_checked": run.entries_checked,
-        "matches": run.matches,
-        "alerts": run.alerts,
-        **{f"digests_{outcome}": count for outcome, count in outcomes.items()},
-    }
+    """Hourly (beat): match what was indexed since the last run; the outbox sends."""
+    run = match(now=timezone.now())
+    return {"entries_checked": run.entries_checked, "matches": run.matches, "alerts": run.alerts}

@@ -94,7 +94,9 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
         within=filterset.within(),
     )
     messages.success(
-        request, f"Saved “{saved.name}”. You will get a daily email when something new matches."
+        request,
+        f"Saved “{saved.name}”. You will get an alert when something new matches, "
+        "at once or in your daily digest, as your alert settings say.",
     )
     return HttpResponseRedirect(saved.get_absolute_url())
 

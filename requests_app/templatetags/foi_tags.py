@@ -82,6 +82,7 @@ NAV_SECTIONS = {
     "deadline": "calendar",
     "mail": "mail",
     "insights": "insights",
+    "account": "account",
 }
 
 

@@ -112,15 +112,41 @@ def test_an_alert_muted_after_it_was_owed_is_cancelled_not_sent(
     assert mail.outbox == []
 
 
-def test_a_user_without_an_email_address_is_recorded_as_failed(
+def test_an_alert_to_a_user_without_an_address_is_held_until_they_confirm_one(
+    iapt_request: FoiRequest, django_capture_on_commit_callbacks
+) -> None:
+    owner = iapt_request.owner
+    owner.email = ""
+    owner.save()
+    alert = swept_alert()
+    assert delivery.deliver(alert_id=alert.pk) == Outcome.HELD
+    assert delivery.deliver_due() == {}
+    alert.refresh_from_db()
+    assert (alert.status, alert.last_error) == (AlertStatus.PENDING, delivery.HELD_NO_ADDRESS)
+    profile = make_profile(user=owner)
+    profile.request_email_change("alice@campaign.example")
+    assert profile.confirm_email("alice@campaign.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery.release_held(user_id=owner.pk) == 1
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.SENT
+    [email] = mail.outbox
+    assert email.to == ["alice@campaign.example"]
+
+
+def test_a_digest_user_without_an_address_has_the_digest_held(
     iapt_request: FoiRequest,
 ) -> None:
-    iapt_request.owner.email = ""
-    iapt_request.owner.save()
+    owner = iapt_request.owner
+    owner.email = ""
+    owner.save()
+    make_profile(user=owner, alert_delivery=AlertDelivery.DIGEST, digest_hour=8)
     alert = swept_alert()
-    assert delivery.deliver(alert_id=alert.pk) == Outcome.FAILED
+    now = dt.datetime(2026, 2, 3, 9, tzinfo=dt.UTC)
+    assert delivery.send_digest(user_id=owner.pk, now=now) == Outcome.HELD
     alert.refresh_from_db()
-    assert alert.last_error == "The user has no email address."
+    assert (alert.status, alert.last_error) == (AlertStatus.PENDING, delivery.HELD_NO_ADDRESS)
+    assert mail.outbox == []
 
 
 def test_digest_users_get_one_email_a_day_at_their_hour(

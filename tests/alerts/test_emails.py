@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth.models import User
 
 from requests_app.alerts.emails import (
     ALL_KINDS,
@@ -14,8 +15,8 @@ from requests_app.alerts.emails import (
     subject_for,
     unsubscribe_token,
 )
-from requests_app.alerts.kinds import KINDS
-from requests_app.models import FoiRequest
+from requests_app.alerts.kinds import CHOSEN_KINDS
+from requests_app.models import Alert, FoiRequest, Profile
 from tests.alerts.conftest import DUE_ON, on_day
 from tests.alerts.factories import make_alert
 
@@ -62,7 +63,7 @@ def test_the_very_overdue_email_offers_an_internal_review_request(
     assert "due Mon 2 Feb" in message.subject
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", CHOSEN_KINDS)
 def test_every_kind_has_a_text_and_a_self_contained_html_part(
     iapt_request: FoiRequest, kind: str
 ) -> None:
@@ -87,3 +88,20 @@ def test_an_unsubscribe_token_names_its_user_and_kind_and_cannot_be_forged() -> 
     assert read_unsubscribe_token(unsubscribe_token(7, "no_such_kind")) is None
     everything = read_unsubscribe_token(unsubscribe_token(7, ALL_KINDS))
     assert everything is not None and everything.kind == ALL_KINDS
+
+
+def test_the_test_alert_is_about_no_request_and_links_to_the_account(user: User) -> None:
+    alert = Alert.objects.create(user=user, request=None, kind="test", deadline=dt.date(2026, 1, 5))
+    message = alert_email(alert)
+    [(html, _mimetype)] = message.alternatives
+    assert message.subject == "Test alert: FOI Tracker can reach you"
+    assert "/account/" in message.body and "/account/" in str(html)
+    assert message.to == ["alice@example.org"]
+
+
+def test_the_ready_made_letter_is_signed_as_the_account_says(iapt_request: FoiRequest) -> None:
+    Profile.objects.create(user=iapt_request.owner, letter_signature="Alice Ng\nSave Our Clinics")
+    alert = make_alert(
+        request=iapt_request, user=iapt_request.owner, kind="overdue", deadline=DUE_ON
+    )
+    assert "Yours faithfully,\n\nAlice Ng\nSave Our Clinics\n" in alert_email(alert).body

@@ -59,6 +59,7 @@ def test_the_embedded_default_writes_alerts_into_the_mail_folder(
 
 
 def test_the_demo_sends_its_due_soon_due_today_and_overdue_alerts_once(db: None) -> None:
+    call_command("ensure_first_user", email="organiser@campaign.example", stdout=StringIO())
     with on_day(dt.date(2026, 1, 14), hour=10):  # a Wednesday
         call_command("seed_demo", stdout=StringIO())
         send_reminders()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core import mail
 
-from requests_app.alerts import delivery, notify_new_correspondence, notify_saved_search_match
-from requests_app.models import Alert, AlertStatus, Direction, FoiRequest
+from requests_app.alerts import delivery, notify_new_correspondence
+from requests_app.alerts.services import SearchMatch, notify_saved_search_matches
+from requests_app.models import Alert, AlertStatus, Direction, FoiRequest, Profile
 from tests.alerts.conftest import on_day
 from tests.alerts.factories import make_message
 
@@ -59,18 +59,61 @@ def test_our_own_letters_and_auto_replies_alert_nobody(iapt_request: FoiRequest)
     assert not Alert.objects.exists()
 
 
-def test_a_saved_search_match_alerts_a_user_who_may_see_the_request(
-    iapt_request: FoiRequest, other_user: AbstractBaseUser
+def test_the_same_message_told_twice_alerts_nobody_twice(
+    iapt_request: FoiRequest, settings
 ) -> None:
-    with on_day(DAY):
-        assert notify_saved_search_match(
-            user_id=iapt_request.owner_id, request_id=iapt_request.pk, search_name="IAPT"
-        )
-        assert notify_saved_search_match(
-            user_id=iapt_request.owner_id, request_id=iapt_request.pk, search_name="NAO"
-        )
-        assert not notify_saved_search_match(
-            user_id=other_user.pk, request_id=iapt_request.pk, search_name="IAPT"
-        )
+    settings.FOI_ALERT_COALESCE_SECONDS = 0
+    with on_day(DAY, hour=10):
+        message = make_message(request=iapt_request)
+        assert notify_new_correspondence(message_id=message.pk) == 1
+        delivery.deliver_due()
+        assert notify_new_correspondence(message_id=message.pk) == 0
+        delivery.deliver_due()
+    assert len(mail.outbox) == 1
+    assert Alert.objects.count() == 1
+
+
+def match(foi_request: FoiRequest, search: str, item: tuple[str, int]) -> SearchMatch:
+    return SearchMatch(foi_request.owner_id, foi_request.pk, search, item)
+
+
+def test_saved_search_matches_gather_in_one_alert_per_user_and_request(
+    iapt_request: FoiRequest, settings
+) -> None:
+    settings.FOI_ALERT_COALESCE_SECONDS = 300
+    with on_day(DAY, hour=10):
+        found = [
+            match(iapt_request, "IAPT", ("message", 1)),
+            match(iapt_request, "NAO", ("page", 2)),
+        ]
+        assert notify_saved_search_matches(matches=found) == 1
+        assert notify_saved_search_matches(matches=[match(iapt_request, "IAPT", ("page", 3))]) == 1
     alert = Alert.objects.get()
-    assert alert.details["searches"] == ["IAPT", "NAO"]
+    assert alert.details == {
+        "searches": ["IAPT", "NAO"],
+        "items": [["message", 1], ["page", 2], ["page", 3]],
+    }
+    assert alert.status == AlertStatus.PENDING
+
+
+def test_a_match_after_the_alert_went_opens_the_next_one_instead_of_being_lost(
+    iapt_request: FoiRequest, settings
+) -> None:
+    settings.FOI_ALERT_COALESCE_SECONDS = 0
+    with on_day(DAY, hour=10):
+        notify_saved_search_matches(matches=[match(iapt_request, "IAPT", ("message", 1))])
+        assert delivery.deliver_due() == {delivery.Outcome.SENT: 1}
+        notify_saved_search_matches(matches=[match(iapt_request, "IAPT", ("message", 2))])
+        assert delivery.deliver_due() == {delivery.Outcome.SENT: 1}
+    first, second = Alert.objects.order_by("deadline")
+    assert (first.deadline, second.deadline) == (DAY, DAY + dt.timedelta(days=1))
+    assert second.details["items"] == [["message", 2]]
+    assert len(mail.outbox) == 2
+
+
+def test_a_user_who_switched_search_alerts_off_gets_no_match_alert(
+    iapt_request: FoiRequest,
+) -> None:
+    Profile.objects.create(user_id=iapt_request.owner_id, muted_alert_kinds=["saved_search_match"])
+    assert notify_saved_search_matches(matches=[match(iapt_request, "IAPT", ("message", 1))]) == 0
+    assert not Alert.objects.exists()

@@ -227,7 +227,7 @@ def test_addresses_that_are_not_public_request_pages_are_refused(url: str) -> No
 
 
 def test_an_ordinary_user_cannot_add_a_body_to_the_shared_directory() -> None:
-    mallory = UserFactory(username="mallory")
+    mallory: Any = UserFactory(username="mallory")
     with pytest.raises(AlaveteliError, match="suggested to staff"):
         imported("wdtk_successful.json", mallory)
     imported_again_later = pytest.raises(AlaveteliError, match="suggested to staff")

@@ -48,8 +48,9 @@ def test_extraction_is_queued_for_every_stored_attachment_after_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = import_message(raw=corpus_bytes("10_forwarded_with_pdf.eml"), source=UPLOAD)
     assert result.message is not None
-    # One extraction per stored file (the winmail-style children included), after commit.
-    assert len(callbacks) == result.message.attachments.count() == 2
+    # One extraction per stored file (the winmail-style children included), after commit,
+    # and the delivery of the owner's reply alert.
+    assert len(callbacks) == result.message.attachments.count() + 1 == 3
 
 
 def test_the_same_message_twice_is_stored_once(world: CorpusWorld) -> None:

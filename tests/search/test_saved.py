@@ -1,4 +1,4 @@
-"""Saved searches: new matches go into the alert outbox; one digest a day per user."""
+"""Saved searches: new matches go into the one alert outbox, sent like every alert."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
 from requests_app import models
+from requests_app.alerts import delivery
+from requests_app.alerts.kinds import Kind
 from requests_app.search import tasks
-from requests_app.search.saved import ALERT_KIND
 from tests.factories import FoiRequestFactory, MessageFactory
 from tests.search.factories import AttachmentFactory, DocumentPageFactory
 
@@ -35,6 +36,16 @@ def at(day: dt.date, hour: int, minute: int = 30) -> Iterator[None]:
 def run_hourly(day: dt.date, hour: int) -> dict[str, int]:
     with at(day, hour):
         return tasks.match_saved_searches()
+
+
+def send_alerts(day: dt.date, hour: int) -> None:
+    """What the alerts area's beat tasks do each hour: immediate alerts, then digests."""
+    with at(day, hour, minute=45):
+        delivery.deliver_due()
+        delivery.send_digests()
+
+
+ALERT_KIND = Kind.SAVED_SEARCH_MATCH
 
 
 def later(days: int) -> dt.date:
@@ -63,13 +74,12 @@ def letter(foi_request: models.FoiRequest, text: str, day: dt.date = MONDAY) -> 
         )
 
 
-def test_a_new_letter_that_matches_is_emailed_in_the_next_mornings_digest(
+def test_a_new_letter_that_matches_is_emailed_through_the_alert_outbox_once(
     user: User, alice_request: models.FoiRequest, asbestos_search: models.SavedSearch
 ) -> None:
     message = letter(alice_request, "Asbestos was found in two classrooms.")
     assert run_hourly(MONDAY, 10)["alerts"] == 1
     assert run_hourly(MONDAY, 11)["alerts"] == 0
-    assert mail.outbox == []  # today's matches wait for tomorrow's digest
     alert = models.Alert.objects.get()
     assert (alert.user, alert.request, alert.kind, alert.deadline) == (
         user,
@@ -77,13 +87,13 @@ def test_a_new_letter_that_matches_is_emailed_in_the_next_mornings_digest(
         ALERT_KIND,
         MONDAY,
     )
-    run_hourly(later(1), 7)
-    run_hourly(later(1), 8)
-    assert len(mail.outbox) == 1
-    email = mail.outbox[0]
+    send_alerts(MONDAY, 11)
+    send_alerts(MONDAY, 12)
+    [email] = mail.outbox
     assert email.to == [user.email]
-    assert email.subject == "Saved searches: 1 new match"
-    assert alice_request.reference in email.body and "Asbestos" in email.body
+    assert email.subject.startswith("Saved search match: ")
+    assert email.subject.endswith(" — School buildings, matched Mon 12 Jan")
+    assert "“Asbestos”" in email.body
     assert f"/requests/{alice_request.reference}/#message-{message.pk}" in email.body
     html = email.alternatives[0][0]  # type: ignore[attr-defined]
     assert f"#message-{message.pk}" in html
@@ -91,7 +101,7 @@ def test_a_new_letter_that_matches_is_emailed_in_the_next_mornings_digest(
     assert alert.status == models.AlertStatus.SENT
 
 
-def test_each_user_gets_at_most_one_digest_a_day(
+def test_a_digest_user_gets_matches_in_their_one_daily_digest(
     user: User,
     other_user: User,
     body: models.PublicBody,
@@ -99,6 +109,7 @@ def test_each_user_gets_at_most_one_digest_a_day(
     alice_request: models.FoiRequest,
     asbestos_search: models.SavedSearch,
 ) -> None:
+    models.Profile.objects.create(user=user, alert_delivery="digest", digest_hour=16)
     with at(MONDAY, 8):
         models.SavedSearch.objects.create(user=user, name="Classrooms", query="classrooms")
         models.SavedSearch.objects.create(user=other_user, name="Mallory's", query="asbestos")
@@ -110,17 +121,13 @@ def test_each_user_gets_at_most_one_digest_a_day(
     letter(shared, "Asbestos in the roof.")
     letter(alice_request, "More asbestos.")
     run_hourly(MONDAY, 14)
-    for hour in (7, 8, 9, 15, 23):
-        run_hourly(later(1), hour)
-    assert sorted(email.to[0] for email in mail.outbox) == [user.email, other_user.email]
-    alices = next(email for email in mail.outbox if email.to == [user.email])
-    assert alices.subject == "Saved searches: 3 new matches"
-    assert "Classrooms" in alices.body and shared.reference in alices.body
-    letter(shared, "Asbestos again.", day=later(1))
-    run_hourly(later(1), 16)
-    assert len(mail.outbox) == 2  # Tuesday's match waits for Wednesday
-    run_hourly(later(2), 7)
-    assert len(mail.outbox) == 4
+    send_alerts(MONDAY, 15)  # the campaign member wanted theirs at once
+    assert [email.to for email in mail.outbox] == [[other_user.email]]
+    for hour in (16, 17, 23):
+        send_alerts(MONDAY, hour)
+    alices = [email for email in mail.outbox if email.to == [user.email]]
+    assert [email.subject for email in alices] == ["FOI Tracker digest: 2 alerts, Mon 12 Jan"]
+    assert alice_request.reference in alices[0].body and shared.reference in alices[0].body
 
 
 def test_a_scanned_page_matches_once_its_text_has_been_recognised(
@@ -135,7 +142,7 @@ def test_a_scanned_page_matches_once_its_text_has_been_recognised(
     page.text = "Asbestos survey, page 4."
     page.save()
     run_hourly(MONDAY, 11)
-    run_hourly(later(1), 7)
+    send_alerts(MONDAY, 12)
     assert len(mail.outbox) == 1
     assert f"/attachments/{page.attachment_id}/pages/#page-4" in mail.outbox[0].body
 
@@ -147,7 +154,7 @@ def test_matches_are_limited_to_what_the_searcher_may_see(
         models.SavedSearch.objects.create(user=other_user, name="Spy", query="asbestos")
     letter(alice_request, "Asbestos in the hall.")
     run_hourly(MONDAY, 10)
-    run_hourly(later(1), 7)
+    send_alerts(MONDAY, 11)
     assert not models.Alert.objects.exists()
     assert mail.outbox == []
 
@@ -195,19 +202,7 @@ def test_a_user_who_switched_these_alerts_off_gets_none(
     assert not models.Alert.objects.exists()
 
 
-def test_the_digest_waits_for_the_users_digest_hour(
-    user: User, alice_request: models.FoiRequest, asbestos_search: models.SavedSearch
-) -> None:
-    models.Profile.objects.create(user=user, digest_hour=9)
-    letter(alice_request, "Asbestos.")
-    run_hourly(MONDAY, 10)
-    run_hourly(later(1), 8)
-    assert mail.outbox == []
-    run_hourly(later(1), 9)
-    assert len(mail.outbox) == 1
-
-
-def test_a_request_no_longer_visible_is_left_out_of_the_digest(
+def test_a_request_no_longer_visible_is_not_told_about(
     other_user: User,
     alice_request: models.FoiRequest,
     asbestos_search: models.SavedSearch,
@@ -217,7 +212,7 @@ def test_a_request_no_longer_visible_is_left_out_of_the_digest(
     alice_request.owner = other_user
     alice_request.visibility = models.Visibility.PRIVATE
     alice_request.save()
-    run_hourly(later(1), 7)
+    send_alerts(MONDAY, 11)
     assert mail.outbox == []
     assert models.Alert.objects.get().status == models.AlertStatus.CANCELLED
 
@@ -227,31 +222,43 @@ class RefusingBackend(BaseEmailBackend):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
 
-def test_a_failed_digest_is_sent_on_a_later_run_and_only_once(
+def test_a_failed_send_is_retried_later_and_sent_only_once(
     settings: Any, alice_request: models.FoiRequest, asbestos_search: models.SavedSearch
 ) -> None:
     letter(alice_request, "Asbestos.")
     run_hourly(MONDAY, 10)
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    run_hourly(later(1), 7)
+    send_alerts(MONDAY, 11)
     alert = models.Alert.objects.get()
     assert (alert.status, alert.attempts) == (models.AlertStatus.PENDING, 1)
     assert "SMTPServerDisconnected" in alert.last_error
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    run_hourly(later(1), 8)
-    run_hourly(later(1), 9)
+    send_alerts(MONDAY, 12)
+    send_alerts(MONDAY, 13)
     assert len(mail.outbox) == 1
 
 
-def test_the_alerts_areas_own_delivery_leaves_these_rows_to_the_digest(
-    alice_request: models.FoiRequest, asbestos_search: models.SavedSearch
+def test_old_matches_held_for_the_removed_digest_are_released_to_the_outbox(
+    alice_request: models.FoiRequest,
 ) -> None:
-    from requests_app.alerts.delivery import immediate_due
+    from importlib import import_module
 
-    letter(alice_request, "Asbestos.")
-    run_hourly(MONDAY, 10)
-    with at(later(1), 7):
-        assert not immediate_due(dt.datetime.now(tz=dt.UTC)).exists()
+    from django.apps import apps
+
+    migration = import_module("requests_app.migrations.0014_accounts")
+    held = models.Alert.objects.create(
+        user=alice_request.owner,
+        request=alice_request,
+        kind=ALERT_KIND,
+        deadline=MONDAY,
+        next_attempt_at=migration.OLD_DIGEST_HOLD,
+        details={"searches": ["Asbestos"], "items": []},
+    )
+    migration.release_saved_search_matches(apps, None)
+    send_alerts(later(1), 7)
+    held.refresh_from_db()
+    assert held.status == models.AlertStatus.SENT
+    assert len(mail.outbox) == 1
 
 
 def test_each_run_records_when_the_searches_were_checked(

@@ -133,6 +133,10 @@ def mailgun(o: Objects) -> dict[str, Any]:
     return {"esp": "mailgun"}
 
 
+def no_token(o: Objects) -> dict[str, Any]:
+    return {"token": "not-a-signed-token"}
+
+
 def unsubscribe(o: Objects) -> dict[str, Any]:
     return {"token": unsubscribe_token(o.world.owner.pk, "overdue")}
 
@@ -265,6 +269,13 @@ ROWS: list[Row] = [
     # alerts
     Row("alert_unsubscribe", ANYONE, ANYONE, unsubscribe),
     Row("alert_preferences", SIGNED_IN, SIGNED_IN),
+    # accounts
+    Row("account", SIGNED_IN, SIGNED_IN),
+    Row("account_checklist", SIGNED_IN, SIGNED_IN_405),
+    Row("account_checklist_done", SIGNED_IN_405, SIGNED_IN),
+    Row("account_test_alert", SIGNED_IN_405, SIGNED_IN),
+    Row("account_load_demo", SIGNED_IN_405, SIGNED_IN),
+    Row("account_confirm_email", "400 400 400 400 400", "400 400 400 400 400", no_token),
     Row("request_alerts", MEMBERS, MEMBERS, ref()),
     # search
     Row("search", SIGNED_IN, SIGNED_IN_405),

@@ -35,6 +35,8 @@ def log_in(page: Page, base: str) -> None:
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("First steps")
+    page.get_by_role("button", name="Skip for now").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
 
 

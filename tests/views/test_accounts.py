@@ -12,9 +12,15 @@ from django.urls import reverse
 from tests.factories import TEST_PASSWORD
 
 
-def test_logging_in_goes_to_the_dashboard(client: Client, user: Any) -> None:
+def test_logging_in_goes_to_the_checklist_then_once_put_aside_to_the_dashboard(
+    client: Client, user: Any
+) -> None:
     page = client.get(reverse("login"))
     assert '<label for="id_username">' in page.text
+    response = client.post(reverse("login"), {"username": "alice", "password": TEST_PASSWORD})
+    assert response["Location"] == reverse("account_checklist")
+    client.post(reverse("account_checklist_done"))
+    client.logout()
     response = client.post(reverse("login"), {"username": "alice", "password": TEST_PASSWORD})
     assert response["Location"] == reverse("dashboard")
 

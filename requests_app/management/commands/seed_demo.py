@@ -8,7 +8,7 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,6 +48,11 @@ def received_for_due(regime: str, nation: str, due: dt.date) -> dt.date:
 class Command(BaseCommand):
     help = "Load a demo campaign on NHS Talking Therapies (IAPT) performance data."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--owner", help="the username that owns the demo (default: first admin)"
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if Campaign.objects.filter(slug=CAMPAIGN_SLUG).exists():
             self.stdout.write("The demo campaign is already loaded; nothing to do.")
@@ -55,7 +60,7 @@ class Command(BaseCommand):
         seed_public_bodies(PublicBody, Tag)
         seed_exemptions(Exemption)
         with transaction.atomic():
-            owner = self._owner()
+            owner = self._owner(options.get("owner"))
             campaign = Campaign.objects.create(
                 name="IAPT performance data",
                 slug=CAMPAIGN_SLUG,
@@ -69,13 +74,15 @@ class Command(BaseCommand):
             DemoBuilder(owner=owner, campaign=campaign, today=timezone.localdate()).build()
         self.stdout.write(self.style.SUCCESS(f"Demo campaign loaded for user {owner.username}."))
 
-    def _owner(self) -> Any:
+    def _owner(self, username: str | None) -> Any:
         users = get_user_model()
+        if username:
+            return users.objects.get(username=username)
         owner = users.objects.filter(is_superuser=True).order_by("pk").first()
         if owner:
             return owner
         password = secrets.token_urlsafe(12)
-        owner = users.objects.create_user("demo", "demo@localhost", password)
+        owner = users.objects.create_user("demo", "", password)
         self.stdout.write(f"Created user demo with password {password}")
         return owner
 
