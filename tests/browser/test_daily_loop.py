@@ -269,6 +269,12 @@ def test_the_daily_loop_of_a_new_campaigner(
     alert = alerts[0]
     assert subject(alert).startswith("New correspondence: NAO — IAPT performance data")
     assert "NAO FOI Team <foi@nao.org.uk>" in text_of(alert.message)
+    # The service posts the same message again (a retry): it is not filed or alerted twice.
+    assert signed_mailgun_post(f"{base}/mail/inbound/mailgun/", raw, reply_to) == 200
+    clock.shift(dt.timedelta(seconds=settings.FOI_ALERT_COALESCE_SECONDS + 60))
+    sweep_twice()
+    assert first.messages.filter(direction="in").count() == 1
+    assert [r for r in smtp.received if "IAPT performance data" in subject(r)] == [alert]
 
     # The request page offers the classification; one click records it.
     page.goto(f"{base}{first.get_absolute_url()}")
@@ -294,6 +300,11 @@ def test_the_daily_loop_of_a_new_campaigner(
     expect(review.locator("time")).to_have_text("Monday 2 March 2026")
     expect(page.locator(".deadlines")).not_to_contain_text("Response due")
     shoot(page, "request-after-confirm-1280.png")
+
+    # The checklist has followed: address, first request and first reply are done.
+    page.goto(f"{base}/account/checklist/")
+    expect(page.get_by_text("3 of 4 done.")).to_be_visible()
+    expect(page.locator(".checklist-step--done")).to_have_count(3)
 
     # …and in the iCal feed, at the user's own feed address; the answered deadline is not.
     page.goto(f"{base}/calendar/")
@@ -339,8 +350,7 @@ def test_the_daily_loop_of_a_new_campaigner(
 
     # Its page logs it once (a month on, the session has expired: sign in again).
     page.goto(f"{base}{second.get_absolute_url()}")
-    if page.get_by_label("Password").count():
-        sign_in(page, password)
+    sign_in(page, password)
     expect(page.get_by_role("heading", level=1)).to_have_text("IAPT waiting times")
     expect(page.get_by_text("Chaser sent automatically")).to_have_count(1)
     expect(page.get_by_role("link", name=subject(chaser))).to_have_count(1)
