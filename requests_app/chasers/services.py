@@ -139,7 +139,7 @@ def _queue_letter(chaser: Chaser, approved_by: User | None) -> bool:
         actor=approved_by,
         note=(
             f"{chaser.working_days_overdue} working days after the "
-            f"{chaser.deadline:%d %B %Y} deadline."
+            f"{chaser.deadline.day} {chaser.deadline:%B %Y} deadline."
         ),
         details={"message": message.pk, "chaser": chaser.pk, "to": to},
     )

@@ -91,7 +91,8 @@ def test_the_sweep_run_twice_sends_one_chaser_and_logs_it_once(
     letters = chasers_sent()
     assert len(letters) == 1
     assert "Subject: Overdue: Consultants" in letters[0].message().as_string()
-    assert late_request.events.filter(kind=models.EventKind.CHASER_SENT).count() == 1
+    event = late_request.events.get(kind=models.EventKind.CHASER_SENT)
+    assert event.note == "4 working days after the 2 February 2026 deadline."
     chaser = models.Chaser.objects.get()
     assert chaser.status == models.ChaserStatus.SENT and chaser.deadline == dt.date(2026, 2, 2)
     assert chaser.message is not None and chaser.message.send_status == models.SendStatus.SENT

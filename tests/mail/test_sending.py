@@ -15,6 +15,7 @@ from django.core import mail
 from requests_app import models
 from requests_app.mail.addresses import reply_address
 from requests_app.mail.sending import compose_letter, queue_letter
+from requests_app.models import Profile
 from tests.mail.conftest import LETTER_42, CorpusWorld
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,16 @@ def test_a_chaser_says_how_overdue_the_reply_is(world: CorpusWorld) -> None:
     draft = compose_letter(foi_request=world.examples, letter="chaser", author=world.alice)
     assert "you should have responded by 2 February 2026, 6 working days ago" in draft.body
     assert "FOIA s.10(1)" in draft.body
+
+
+@pytest.mark.parametrize("letter", ["request", "chaser", "follow_up", "internal_review"])
+def test_letters_to_a_body_end_as_the_account_page_says(world: CorpusWorld, letter: str) -> None:
+    """They open "Dear <body>", so they close "Yours faithfully," then the signature."""
+    profile = Profile.for_user(world.alice)
+    profile.letter_signature = "Alice Example\nSave Our Clinics"
+    profile.save()
+    draft = compose_letter(foi_request=world.examples, letter=letter, author=world.alice)
+    assert draft.body.rstrip().endswith("Yours faithfully,\n\nAlice Example\nSave Our Clinics")
 
 
 def test_a_complaint_goes_to_the_regulator(world: CorpusWorld) -> None:
