@@ -234,6 +234,12 @@ class MessageForm(forms.ModelForm):
             f"{filesizeformat(settings.FOI_MAX_UPLOAD_BYTES)}."
         )
 
+    def clean_sent_at(self) -> dt.datetime:
+        sent_at: dt.datetime = self.cleaned_data["sent_at"]
+        if problem := uncountable(sent_at.date()):
+            raise forms.ValidationError(problem)
+        return sent_at
+
     def clean_attachments(self) -> list[UploadedFile]:
         files: list[UploadedFile] = self.cleaned_data["attachments"]
         limit = settings.FOI_MAX_UPLOAD_BYTES

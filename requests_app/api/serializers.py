@@ -87,6 +87,8 @@ class PublicBodySerializer(serializers.ModelSerializer[PublicBody]):
     )
     # An address, or "" while nobody has checked one: not always an email to a validator.
     foi_email = serializers.CharField(read_only=True)
+    # A state, territory or province code, or "" where the regime does not look at place.
+    subdivision = serializers.CharField(read_only=True)
 
     class Meta:
         model = PublicBody

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authtoken.models import Token
@@ -36,6 +37,7 @@ class SwaggerDocsView(SpectacularSwaggerSplitView):
         return static(f"{SIDECAR_DIST}/favicon-32x32.png")
 
 
+@csrf_exempt  # token-authenticated callers send no CSRF token; a 403 page is not JSON
 def api_not_found(request: HttpRequest) -> JsonResponse:
     """An address under /api/v1/ that no endpoint answers: said in JSON, as the API does."""
     return JsonResponse({"detail": "Not found."}, status=404)

@@ -57,6 +57,16 @@ def test_a_message_without_a_date_or_with_a_huge_file_is_refused(
     assert not alice_request.messages.exists()
 
 
+def test_a_message_dated_in_a_year_no_deadline_can_count_is_refused(
+    alice_api: APIClient, alice_request: models.FoiRequest
+) -> None:
+    payload = {"direction": "in", "sent_at": "0967-02-26T14:13:41Z"}
+    response = alice_api.post(messages_url(alice_request), payload, format="multipart")
+    assert response.status_code == 400
+    assert "outside the years" in response.json()["sent_at"][0]
+    assert not alice_request.messages.exists()
+
+
 def test_viewers_and_outsiders_cannot_log_messages(
     viewer_api: APIClient,
     mallory_api: APIClient,

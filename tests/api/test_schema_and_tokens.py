@@ -63,6 +63,25 @@ def test_an_address_no_endpoint_answers_is_a_json_404(alice_api: APIClient, path
     assert response.json() == {"detail": "Not found."}
 
 
+def test_a_token_callers_put_to_an_unknown_address_is_a_json_404_not_a_csrf_page(
+    user: Any,
+) -> None:
+    api = APIClient(enforce_csrf_checks=True)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    response = api.put("/api/v1/nothing-here/", {"title": "x"}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_body_with_no_state_or_province_is_described_by_the_schema(
+    alice_api: APIClient,
+) -> None:
+    schema = alice_api.get("/api/v1/schema/?format=json").json()
+    subdivision = schema["components"]["schemas"]["PublicBody"]["properties"]["subdivision"]
+    assert "enum" not in subdivision and subdivision["type"] == "string"
+    assert alice_api.get("/api/v1/bodies/").json()["results"][0]["subdivision"] == ""
+
+
 def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(db: None) -> None:
     html = Client().get("/api/v1/docs/").content.decode()
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
