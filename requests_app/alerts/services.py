@@ -53,14 +53,12 @@ def notify_new_correspondence(*, message_id: int) -> int:
         for recipient in recipients_of_request(message.request)
         if recipient.receives(Kind.NEW_CORRESPONDENCE) and recipient.user_id not in told
     ]
-    for recipient in recipients:
-        add_to_batch(
-            user_id=recipient.user_id,
-            request_id=message.request.pk,
-            kind=Kind.NEW_CORRESPONDENCE,
-            key="message_ids",
-            value=message.pk,
-        )
+    if recipients:
+        additions = {
+            (recipient.user_id, message.request.pk): {"message_ids": [message.pk]}
+            for recipient in recipients
+        }
+        add_to_batches(kind=Kind.NEW_CORRESPONDENCE, additions=additions, limit=None)
     return len(recipients)
 
 
@@ -100,12 +98,12 @@ def notify_saved_search_matches(*, matches: Sequence[SearchMatch]) -> int:
     wanting = users_wanting(Kind.SAVED_SEARCH_MATCH, {user_id for user_id, _ in additions})
     wanted = {key: value for key, value in additions.items() if key[0] in wanting}
     if wanted:
-        add_to_batches(kind=Kind.SAVED_SEARCH_MATCH, additions=wanted)
+        add_to_batches(kind=Kind.SAVED_SEARCH_MATCH, additions=wanted, limit=ITEMS_PER_ALERT)
     return len(wanted)
 
 
-def _add_item(values: list[Any], value: Any) -> None:
-    if value and value not in values and len(values) < ITEMS_PER_ALERT:
+def _add_item(values: list[Any], value: Any, limit: int | None = ITEMS_PER_ALERT) -> None:
+    if value and value not in values and (limit is None or len(values) < limit):
         values.append(value)
 
 
@@ -121,38 +119,59 @@ def users_wanting(kind: str, user_ids: set[int]) -> set[int]:
     }
 
 
-def add_to_batches(*, kind: str, additions: dict[tuple[int, int], dict[str, list[Any]]]) -> None:
+Additions = dict[tuple[int, int], dict[str, list[Any]]]  # (user, request) → key → values
+
+
+def add_to_batches(*, kind: str, additions: Additions, limit: int | None) -> None:
     """Merge into each (user, request)'s pending alert of `kind`, or open one — in bulk.
 
     Rows are locked while merged, so a sender cannot claim one half-written; a batch
-    that went already is left alone and the next day's key is used instead.
+    that went already is left alone and the next day's key is used instead. Each list in
+    the details holds at most `limit` values (None: no limit).
     """
-    today = timezone.localdate()
-    with transaction.atomic():
-        batches = _open_batches(kind, additions, today)
-        opened, changed = [], []
-        for (user_id, request_id), values in additions.items():
-            days = batches.get((user_id, request_id), {})
-            day = next(
-                today + dt.timedelta(days=ahead)
-                for ahead in range(MAX_BATCHES_AHEAD)
-                if _usable(days.get(today + dt.timedelta(days=ahead)))
-            )
-            alert = days.get(day)
-            if alert is None:
-                opened.append(_new_alert(user_id, request_id, kind, day, values))
-            elif _merge(alert, values):
-                changed.append(alert)
-        Alert.objects.bulk_update(changed, ["details"])
-        created = Alert.objects.bulk_create(opened)
+    for _attempt in range(3):
+        try:
+            created = _merge_or_open(kind, additions, limit)
+            break
+        except IntegrityError:
+            continue  # another worker opened one of these batches a moment ago: join it
+    else:
+        raise RuntimeError(f"could not open {kind} alerts: others kept opening them first")
     from requests_app.alerts.tasks import queue_delivery
 
     for alert in created:
         queue_delivery(alert.pk, delay=coalesce_delay())
 
 
+def _merge_or_open(kind: str, additions: Additions, limit: int | None) -> list[Alert]:
+    today = timezone.localdate()
+    with transaction.atomic():
+        batches = _open_batches(kind, additions, today)
+        opened, changed = [], []
+        for (user_id, request_id), values in additions.items():
+            days = batches.get((user_id, request_id), {})
+            day = _first_usable_day(days, today, kind, user_id, request_id)
+            alert = days.get(day)
+            if alert is None:
+                opened.append(_new_alert(user_id, request_id, kind, day, values))
+            elif _merge(alert, values, limit):
+                changed.append(alert)
+        Alert.objects.bulk_update(changed, ["details"])
+        return Alert.objects.bulk_create(opened)
+
+
+def _first_usable_day(
+    days: dict[dt.date, Alert], today: dt.date, kind: str, user_id: int, request_id: int
+) -> dt.date:
+    for ahead in range(MAX_BATCHES_AHEAD):
+        day = today + dt.timedelta(days=ahead)
+        if _usable(days.get(day)):
+            return day
+    raise RuntimeError(f"no free {kind} batch for user {user_id}, request {request_id}")
+
+
 def _open_batches(
-    kind: str, additions: dict[tuple[int, int], dict[str, list[Any]]], today: dt.date
+    kind: str, additions: Additions, today: dt.date
 ) -> dict[tuple[int, int], dict[dt.date, Alert]]:
     rows = Alert.objects.select_for_update().filter(
         kind=kind,
@@ -184,12 +203,12 @@ def _new_alert(
     )
 
 
-def _merge(alert: Alert, values: dict[str, list[Any]]) -> bool:
+def _merge(alert: Alert, values: dict[str, list[Any]], limit: int | None) -> bool:
     """Add the new values to the alert's details; True if anything was new."""
     details = {key: list(alert.details.get(key, [])) for key in values}
     for key, new in values.items():
         for value in new:
-            _add_item(details[key], value)
+            _add_item(details[key], value, limit)
     if all(details[key] == alert.details.get(key, []) for key in values):
         return False
     alert.details = {**alert.details, **details}
@@ -215,57 +234,4 @@ def send_test_alert(*, user_id: int) -> Alert:
     from requests_app.alerts.tasks import queue_delivery
 
     queue_delivery(alert.pk)
-    return alert
-
-
-def add_to_batch(*, user_id: int, request_id: int, kind: str, key: str, value: object) -> Alert:
-    """Add `value` to the user's pending alert of `kind` about the request, or open one."""
-    today = timezone.localdate()
-    with transaction.atomic():
-        for ahead in range(MAX_BATCHES_AHEAD):
-            day = today + dt.timedelta(days=ahead)
-            alert = _join_or_open(user_id, request_id, kind, day, key, value)
-            if alert is not None:
-                return alert
-    raise RuntimeError(f"no free {kind} batch for user {user_id}, request {request_id}")
-
-
-def _join_or_open(
-    user_id: int, request_id: int, kind: str, day: dt.date, key: str, value: object
-) -> Alert | None:
-    found = Alert.objects.select_for_update().filter(
-        user_id=user_id, request_id=request_id, kind=kind, deadline=day
-    )
-    alert = found.first()
-    if alert is None:
-        return _open(user_id, request_id, kind, day, key, value)
-    if alert.status != AlertStatus.PENDING:
-        return None  # that batch went already: use the next key
-    values = list(alert.details.get(key, []))
-    if value not in values:
-        alert.details = {**alert.details, key: [*values, value]}
-        alert.save(update_fields=["details"])
-    return alert
-
-
-def _open(
-    user_id: int, request_id: int, kind: str, day: dt.date, key: str, value: object
-) -> Alert | None:
-    hold = coalesce_delay()
-    try:
-        with transaction.atomic():
-            alert = Alert.objects.create(
-                user_id=user_id,
-                request_id=request_id,
-                kind=kind,
-                deadline=day,
-                details={key: [value]},
-                next_attempt_at=timezone.now() + hold if hold else None,
-            )
-    except IntegrityError:
-        # Opened by someone else a moment ago: join theirs instead.
-        return _join_or_open(user_id, request_id, kind, day, key, value)
-    from requests_app.alerts.tasks import queue_delivery
-
-    queue_delivery(alert.pk, delay=hold)
     return alert
