@@ -91,13 +91,16 @@ def queue_owed_chasers(*, today: dt.date) -> int:
     return sum(send_chaser(chaser_id=pk) for pk in list(pending))
 
 
-def cancel_stale_chasers(*, today: dt.date) -> int:
+def cancel_stale_chasers(*, today: dt.date, chaser_id: int | None = None) -> int:
     """A chaser not yet sent whose request is no longer overdue on that deadline (answered,
-    extended, withdrawn) is not sent; approving it later does nothing."""
+    extended, withdrawn) is not sent; approving it later does nothing. All of them, or
+    the one `chaser_id` names."""
     still_overdue = FoiRequest.objects.overdue(today).filter(
         pk=OuterRef("request_id"), next_due_on=OuterRef("deadline")
     )
     unsent = Chaser.objects.filter(status__in=UNSENT).exclude(Exists(still_overdue))
+    if chaser_id is not None:
+        unsent = unsent.filter(pk=chaser_id)
     return unsent.update(status=ChaserStatus.DISCARDED, done_at=timezone.now())
 
 

@@ -75,7 +75,7 @@ def decide_chaser(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     chaser = get_object_or_404(Chaser.objects.select_related("request"), pk=pk)
     foi_request = editable_request(request, chaser.request.reference)
     user = signed_in_user(request)
-    services.cancel_stale_chasers(today=timezone.localdate())
+    services.cancel_stale_chasers(today=timezone.localdate(), chaser_id=chaser.pk)
     if decision == "send":
         done = services.send_chaser(chaser_id=chaser.pk, approved_by=user)
         refreshed = Chaser.objects.get(pk=chaser.pk)
