@@ -261,8 +261,3 @@ def csv_delimiter(sample: str, *, complete: bool = True) -> str | None:
 
 def _count_outside_quotes(line: str, delimiter: str) -> int:
     return sum(part.count(delimiter) for part in line.split('"')[::2])
-
-
-def looks_like_csv(head: bytes) -> bool:
-    sample = head.decode("utf-8", "replace")
-    return csv_delimiter(sample, complete=len(head) < HEAD_BYTES) is not None

@@ -28,7 +28,7 @@ from requests_app.alerts import notify_new_correspondence
 from requests_app.audit import record_audit
 from requests_app.extraction import schedule_extraction
 from requests_app.mail.matching import GUESSABLE, Match, MatchedBy, known_sender, match_request
-from requests_app.mail.parsing import OLE_MAGIC, ParsedAttachment, ParsedMessage, parse_message
+from requests_app.mail.parsing import ParsedAttachment, ParsedMessage, parse_message
 from requests_app.mail.sanitise import sanitise_html
 from requests_app.mail.services import assign_message
 from requests_app.models import (
@@ -446,7 +446,3 @@ def _mbox_message(lines: list[bytes]) -> bytes:
     if lines and lines[-1] in (b"\n", b"\r\n"):
         lines = lines[:-1]  # the blank line that separates messages in the file
     return b"".join(lines)
-
-
-def looks_like_outlook_msg(data: bytes) -> bool:
-    return data.startswith(OLE_MAGIC)
