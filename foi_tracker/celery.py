@@ -14,7 +14,7 @@ app = Celery("foi_tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each area keeps its tasks beside its code; a package without tasks.py is skipped.
 TASK_PACKAGES = [
-    "requests_app",
+    "requests_app.casework",
     "requests_app.mail",
     "requests_app.extraction",
     "requests_app.alerts",

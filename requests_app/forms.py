@@ -22,6 +22,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from requests_app.audit import changes_between, record_audit, snapshot
+from requests_app.casework.services import EDITABLE_FIELDS
 from requests_app.date_checks import (
     event_date_error,
     latest_sent_on,
@@ -154,19 +155,7 @@ class FoiRequestForm(forms.ModelForm):
 
     class Meta:
         model = FoiRequest
-        fields = [
-            "title",
-            "public_body",
-            "regime",
-            "campaign",
-            "their_reference",
-            "text",
-            "notes",
-            "sent_on",
-            "received_on",
-            "visibility",
-            "tags",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {"sent_on": DATE_INPUT, "received_on": DATE_INPUT}
         labels = {"text": "Request text", "their_reference": "Their reference"}
 

@@ -20,6 +20,7 @@ from rest_framework import serializers
 
 from requests_app.audit import snapshot
 from requests_app.batches.export import AnswerRow
+from requests_app.casework.services import AUDITED_FIELDS, record_creation, record_edit
 from requests_app.date_checks import request_date_errors
 from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.deadlines.clock import STAGES
@@ -32,6 +33,7 @@ from requests_app.forms import (
     MessageForm,
     event_form_class,
 )
+from requests_app.mail.services import log_message
 from requests_app.models import (
     AnswerField,
     Attachment,
@@ -52,7 +54,6 @@ from requests_app.models import (
 )
 from requests_app.models.bodies import SUBDIVISION_CHOICES, regime_choices
 from requests_app.search.plan import FILE_TYPE_LABELS, KIND_LABELS, MAX_PER_PAGE, NEWEST, RELEVANCE
-from requests_app.views.requests import AUDITED_FIELDS, record_creation, record_edit
 
 # What a person may change, as in the web form.
 EDITABLE_REQUEST_FIELDS = tuple(FoiRequestForm.Meta.fields)
@@ -421,11 +422,11 @@ class MessageCreateSerializer(serializers.Serializer[Message]):
         return {"form": form}
 
     def create(self, validated_data: dict[str, Any]) -> Message:
-        from requests_app.views.messages import log_message
-
+        form = validated_data["form"]
         return log_message(
             foi_request=self.context["foi_request"],
-            form=validated_data["form"],
+            message=form.save(commit=False),
+            uploads=form.cleaned_data["attachments"],
             actor=context_user(self),
             request=context_http_request(self),
         )

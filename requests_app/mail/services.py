@@ -1,16 +1,31 @@
-"""Sorting correspondence: filing an unmatched message, confirming what a reply is."""
+"""Correspondence: logging a message by hand, filing an unmatched message, confirming what a
+reply is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
+from requests_app.audit import record_audit
+from requests_app.extraction import schedule_extraction
+from requests_app.forms import guess_content_type, safe_filename
 from requests_app.mail.matching import MatchedBy
-from requests_app.models import EventKind, Exemption, FoiRequest, Message, MessageKind, Status
+from requests_app.models import (
+    Attachment,
+    EventKind,
+    Exemption,
+    FoiRequest,
+    Message,
+    MessageKind,
+    Status,
+)
+from requests_app.models.documents import store_blob
 from requests_app.models.requests import RequestEvent
 
 if TYPE_CHECKING:
@@ -172,3 +187,45 @@ def _record(
         status=outcome or None,
         exemptions=exemptions,
     )
+
+
+def log_message(
+    *,
+    foi_request: FoiRequest,
+    message: Message,
+    uploads: Sequence[UploadedFile],
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Message:
+    """Save a message a person logged (not yet saved) and its files, and note it in the
+    request's history."""
+    with transaction.atomic():
+        message.request = foi_request
+        message.imported_by = actor
+        message.reviewed_at = timezone.now()  # the person logging it said what it is
+        message.save()
+        for upload in uploads:
+            store_attachment(message, upload)
+        foi_request.record_event(
+            EventKind.MESSAGE_LOGGED,
+            on=timezone.localtime(message.sent_at).date(),
+            actor=actor,
+            details={"message": message.pk, "attachments": len(uploads)},
+        )
+        record_audit(actor=actor, action="message.logged", obj=message, request=request)
+    return message
+
+
+def store_attachment(message: Message, upload: UploadedFile) -> Attachment:
+    filename = safe_filename(upload.name or "")
+    name, sha256, size = store_blob(upload)
+    attachment = Attachment.objects.create(
+        message=message,
+        filename=filename,
+        content_type=guess_content_type(filename),
+        size=size,
+        sha256=sha256,
+        file=name,
+    )
+    schedule_extraction(attachment.pk)
+    return attachment

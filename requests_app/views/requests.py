@@ -15,8 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from requests_app.audit import changes_between, record_audit, snapshot
+from requests_app.audit import snapshot
 from requests_app.body_addresses import address_offer
+from requests_app.casework.services import AUDITED_FIELDS, record_creation, record_edit
 from requests_app.chasers.forms import chaser_rule_form
 from requests_app.filters import FoiRequestFilter, sort_requests
 from requests_app.forms import USER_EVENT_KINDS, EventForm, FoiRequestForm, MessageForm
@@ -225,9 +226,6 @@ def action_forms(foi_request: FoiRequest) -> dict[str, Any]:
 
 # --- creating and editing ------------------------------------------------------------
 
-# The fields a person edits, as the audit trail records them.
-AUDITED_FIELDS = (*FoiRequestForm.Meta.fields, "status")
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -271,23 +269,6 @@ def create_request(
     return foi_request
 
 
-def record_creation(
-    foi_request: FoiRequest, user: User, *, http_request: HttpRequest | None = None
-) -> None:
-    """After a new request is saved, web or API: the audit entry, its first event, and
-    its clock started when it was already sent."""
-    record_audit(
-        actor=user,
-        action="request.created",
-        obj=foi_request,
-        changes=changes_between({}, snapshot(foi_request, AUDITED_FIELDS)),
-        request=http_request,
-    )
-    foi_request.record_event(EventKind.CREATED, on=timezone.localdate(), actor=user)
-    if foi_request.sent_on:
-        foi_request.mark_sent(on=foi_request.sent_on, actor=user)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_edit(request: HttpRequest, reference: str) -> HttpResponse:
@@ -318,34 +299,3 @@ def save_edit(
     with transaction.atomic():
         foi_request: FoiRequest = form.save()
         record_edit(foi_request, user, before=before, changed=changed, http_request=http_request)
-
-
-def record_edit(
-    foi_request: FoiRequest,
-    user: User,
-    *,
-    before: dict[str, Any] | None,
-    changed: list[str],
-    http_request: HttpRequest | None = None,
-) -> None:
-    """After an edit is saved, web or API: the audit entry of what it changed (from the
-    `before` snapshot), the history event naming the fields, and a draft given a sent
-    date sent."""
-    audited = changes_between(before, snapshot(foi_request, AUDITED_FIELDS)) if before else {}
-    if audited:
-        record_audit(
-            actor=user,
-            action="request.edited",
-            obj=foi_request,
-            changes=audited,
-            request=http_request,
-        )
-    if changed:
-        foi_request.record_event(
-            EventKind.EDITED,
-            on=timezone.localdate(),
-            actor=user,
-            details={"fields": changed},
-        )
-    if foi_request.status == Status.DRAFT and foi_request.sent_on:
-        foi_request.mark_sent(on=foi_request.sent_on, actor=user)

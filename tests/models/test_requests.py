@@ -15,7 +15,7 @@ from requests_app.models import (
     RequestEvent,
     Status,
 )
-from requests_app.services import refresh_open_deadlines
+from requests_app.casework.services import refresh_open_deadlines
 from tests.factories import FoiRequestFactory, PublicBodyFactory, TagFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from requests_app import services
+from requests_app.casework import services
 from requests_app.queueing import enqueue_or_run_on_commit, requeue_stranded_work
 
 
