@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.urls import path
 
-from requests_app.security import audit_views, two_factor
+from requests_app.security import views
 
 urlpatterns = [
-    path("account/two-factor/", two_factor.two_factor_setup, name="two_factor_setup"),
-    path("accounts/two-factor/", two_factor.two_factor_verify, name="two_factor_verify"),
-    path("requests/<str:reference>/audit/", audit_views.request_audit, name="request_audit"),
+    path("account/two-factor/", views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("requests/<str:reference>/audit/", views.request_audit, name="request_audit"),
 ]
