@@ -22,12 +22,6 @@ def request_of(obj: Any) -> FoiRequest | None:
     return None
 
 
-def may_edit(user: Any, foi_request: FoiRequest) -> bool:
-    if foi_request.owner_id == user.pk:
-        return True
-    return foi_request.can_edit(user)
-
-
 class RequestEditorOrReadOnly(BasePermission):
     """Reading needs only visibility (the queryset gives 404); writing needs an editor.
 
@@ -43,4 +37,4 @@ class RequestEditorOrReadOnly(BasePermission):
         foi_request = request_of(obj)
         if foi_request is None:
             return isinstance(obj, Message) and obj.imported_by_id == request.user.pk
-        return may_edit(request.user, foi_request)
+        return foi_request.can_edit(request.user)

@@ -93,6 +93,10 @@ class Batch(models.Model):
         return self.send_mode != SendMode.NOT_SENT
 
     def can_edit(self, user: User | AnonymousUser) -> bool:
+        """Who may change the batch: its owner (known without a query), or an owner or
+        editor of its campaign."""
+        if user.is_authenticated and self.owner_id == user.pk:
+            return True
         return Batch.objects.editable_by(user).filter(pk=self.pk).exists()
 
 

@@ -398,6 +398,10 @@ class FoiRequest(models.Model):
         return FoiRequest.objects.visible_to(user).filter(pk=self.pk).exists()
 
     def can_edit(self, user: User | AnonymousUser) -> bool:
+        """Who may change the request, for the web and the API alike: its owner (known
+        without a query), or an owner or editor of the campaign it is shared with."""
+        if user.is_authenticated and self.owner_id == user.pk:
+            return True
         return FoiRequest.objects.editable_by(user).filter(pk=self.pk).exists()
 
     # --- derived state -----------------------------------------------------------

@@ -38,8 +38,6 @@ def editable_request(request: HttpRequest, reference: str) -> FoiRequest:
 
 
 def can_edit_request(request: HttpRequest, foi_request: FoiRequest) -> bool:
-    if foi_request.owner_id == request.user.pk:
-        return True
     return foi_request.can_edit(request.user)
 
 
@@ -63,6 +61,6 @@ def visible_batch_or_404(request: HttpRequest, pk: int) -> Batch:
 def editable_batch(request: HttpRequest, pk: int) -> Batch:
     """404 for people who cannot see the batch, 403 for those who may only look."""
     batch = visible_batch_or_404(request, pk)
-    if batch.owner_id != request.user.pk and not batch.can_edit(request.user):
+    if not batch.can_edit(request.user):
         raise PermissionDenied("You may look at this batch but not change it.")
     return batch
