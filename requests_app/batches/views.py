@@ -20,7 +20,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
-    JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -62,7 +61,7 @@ from requests_app.models import (
 from requests_app.reports import services as report_services
 from requests_app.reports.charts import exemptions_cited_svg, response_time_histogram_svg
 from requests_app.reports.statistics import insights
-from requests_app.reports.views import finished_pdf, progress_payload, report_choices
+from requests_app.reports.views import finished_pdf, progress_response, report_page
 from requests_app.views.access import editable_batch, signed_in_user, visible_batch_or_404
 
 
@@ -432,16 +431,14 @@ def _batch_reports(batch: Batch, request: HttpRequest) -> QuerySet[GeneratedRepo
 def batch_report(request: HttpRequest, pk: int) -> HttpResponse:
     batch = visible_batch_or_404(request, pk)
     user, today = signed_in_user(request), timezone.localdate()
-    if request.method == "POST":
-        report_services.start_batch_report(batch=batch, user=user, today=today)
-        return redirect("batch_report", pk=batch.pk)
-    reports = _batch_reports(batch, request)
-    fingerprint = report_services.batch_fingerprint(batch, user, today)
-    context = {
-        "batch": batch,
-        **report_choices(reports, fingerprint),
-    }
-    return render(request, "requests_app/batches/report.html", context)
+    return report_page(
+        request,
+        template="requests_app/batches/report.html",
+        context={"batch": batch},
+        reports=lambda: _batch_reports(batch, request),
+        fingerprint=lambda: report_services.batch_fingerprint(batch, user, today),
+        start=lambda: report_services.start_batch_report(batch=batch, user=user, today=today),
+    )
 
 
 def _batch_report(request: HttpRequest, pk: int, report_pk: int) -> GeneratedReport:
@@ -460,4 +457,4 @@ def batch_report_download(request: HttpRequest, pk: int, report_pk: int) -> File
 def batch_report_progress(request: HttpRequest, pk: int, report_pk: int) -> HttpResponseBase:
     report = _batch_report(request, pk, report_pk)
     download = reverse("batch_report_download", kwargs={"pk": pk, "report_pk": report_pk})
-    return JsonResponse(progress_payload(report, download))
+    return progress_response(report, download)

@@ -8,6 +8,7 @@ member who asked for it, because it shows only the requests that member may see.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -52,6 +53,27 @@ def finished_pdf(report: GeneratedReport, filename: str) -> FileResponse:
     if report.status != ReportStatus.DONE:
         raise Http404("This document is not ready.")
     return pdf_response(report, filename)
+
+
+def report_page(
+    request: HttpRequest,
+    *,
+    template: str,
+    context: dict[str, Any],
+    reports: Callable[[], QuerySet[GeneratedReport]],
+    fingerprint: Callable[[], str],
+    start: Callable[[], object],
+) -> HttpResponse:
+    """A page that builds a document on POST (then shows itself again) and otherwise offers
+    the one of the source as it is now and the last one built from an earlier state."""
+    if request.method == "POST":
+        start()
+        return redirect(request.path)
+    return render(request, template, {**context, **report_choices(reports(), fingerprint())})
+
+
+def progress_response(report: GeneratedReport, download_url: str) -> JsonResponse:
+    return JsonResponse(progress_payload(report, download_url))
 
 
 def report_choices(reports: QuerySet[GeneratedReport], fingerprint: str) -> dict[str, Any]:
@@ -101,16 +123,16 @@ def _bundle_reports(foi_request: FoiRequest) -> QuerySet[GeneratedReport]:
 def request_bundle(request: HttpRequest, reference: str) -> HttpResponse:
     foi_request = visible_request_or_404(request, reference)
     today = timezone.localdate()
-    if request.method == "POST":
-        services.start_bundle(foi_request=foi_request, user=signed_in_user(request), today=today)
-        return redirect("request_bundle", reference=foi_request.reference)
-    reports = _bundle_reports(foi_request)
-    fingerprint = services.request_fingerprint(foi_request, today)
-    context = {
-        "foi_request": foi_request,
-        **report_choices(reports, fingerprint),
-    }
-    return render(request, "requests_app/reports/bundle.html", context)
+    return report_page(
+        request,
+        template="requests_app/reports/bundle.html",
+        context={"foi_request": foi_request},
+        reports=lambda: _bundle_reports(foi_request),
+        fingerprint=lambda: services.request_fingerprint(foi_request, today),
+        start=lambda: services.start_bundle(
+            foi_request=foi_request, user=signed_in_user(request), today=today
+        ),
+    )
 
 
 def _bundle_report(request: HttpRequest, reference: str, pk: int) -> GeneratedReport:
@@ -129,7 +151,7 @@ def request_bundle_download(request: HttpRequest, reference: str, pk: int) -> Fi
 def request_bundle_progress(request: HttpRequest, reference: str, pk: int) -> JsonResponse:
     report = _bundle_report(request, reference, pk)
     download = reverse("request_bundle_download", kwargs={"reference": reference, "pk": pk})
-    return JsonResponse(progress_payload(report, download))
+    return progress_response(report, download)
 
 
 def progress_payload(report: GeneratedReport, download_url: str) -> dict[str, object]:
@@ -157,16 +179,14 @@ def _campaign_reports(campaign: Campaign, request: HttpRequest) -> QuerySet[Gene
 def campaign_report(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = visible_campaign_or_404(request, slug)
     user, today = signed_in_user(request), timezone.localdate()
-    if request.method == "POST":
-        services.start_campaign_report(campaign=campaign, user=user, today=today)
-        return redirect("campaign_report", slug=campaign.slug)
-    reports = _campaign_reports(campaign, request)
-    fingerprint = services.campaign_fingerprint(campaign, user, today)
-    context = {
-        "campaign": campaign,
-        **report_choices(reports, fingerprint),
-    }
-    return render(request, "requests_app/reports/campaign_report.html", context)
+    return report_page(
+        request,
+        template="requests_app/reports/campaign_report.html",
+        context={"campaign": campaign},
+        reports=lambda: _campaign_reports(campaign, request),
+        fingerprint=lambda: services.campaign_fingerprint(campaign, user, today),
+        start=lambda: services.start_campaign_report(campaign=campaign, user=user, today=today),
+    )
 
 
 def _campaign_report(request: HttpRequest, slug: str, pk: int) -> GeneratedReport:
@@ -185,4 +205,4 @@ def campaign_report_download(request: HttpRequest, slug: str, pk: int) -> FileRe
 def campaign_report_progress(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
     report = _campaign_report(request, slug, pk)
     download = reverse("campaign_report_download", kwargs={"slug": slug, "pk": pk})
-    return JsonResponse(progress_payload(report, download))
+    return progress_response(report, download)
