@@ -10,8 +10,8 @@ from django.http import HttpRequest
 
 from requests_app import models
 from requests_app.admin_audit import AuditEntryAdmin, FixityReportAdmin, ShareLinkAdmin
-from requests_app.extraction.services import retry_extraction
 from requests_app.casework.tasks import schedule_deadline_refresh
+from requests_app.extraction.services import retry_extraction
 
 
 @admin.register(models.Tag)

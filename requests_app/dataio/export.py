@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from requests_app.dataio.spreadsheets import append_xlsx_row
-from requests_app.forms import safe_filename
+from requests_app.files import safe_filename
 from requests_app.models import EventKind, FoiRequest, Message
 from requests_app.redaction import disclosable_attachments
 

@@ -47,7 +47,7 @@ from requests_app.extraction.limits import (
 from requests_app.extraction.ocr import INSTALL_HINT, ocr_available
 from requests_app.extraction.registry import run_extraction, run_ocr
 from requests_app.extraction.sandbox import GRACE_SECONDS, run_isolated
-from requests_app.forms import guess_content_type, safe_filename
+from requests_app.files import guess_content_type, safe_filename
 from requests_app.models import Attachment, DocumentPage, ExtractionStatus
 from requests_app.models.documents import AttachmentQuerySet, store_blob
 from requests_app.queueing import stranded_after

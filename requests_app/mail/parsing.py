@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 from django.conf import settings
 
 from requests_app.extraction.rtf import rtf_to_text
-from requests_app.forms import safe_filename
+from requests_app.files import safe_filename
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook .msg is an OLE compound file
 TNEF_MAGIC = b"\x78\x9f\x3e\x22"  # winmail.dat (MS-OXTNEF 2.1.3.1)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from requests_app.audit import record_audit
 from requests_app.extraction import schedule_extraction
-from requests_app.forms import guess_content_type, safe_filename
+from requests_app.files import guess_content_type, safe_filename
 from requests_app.mail.matching import MatchedBy
 from requests_app.models import (
     Attachment,

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from requests_app.extraction import schedule_extraction
 from requests_app.extraction.base import ExtractionProblem
-from requests_app.forms import safe_filename
+from requests_app.files import safe_filename
 from requests_app.models import (
     Attachment,
     Exemption,

@@ -6,7 +6,7 @@ import io
 from typing import cast
 
 from requests_app import models
-from requests_app.forms import guess_content_type
+from requests_app.files import guess_content_type
 from requests_app.models.documents import store_blob
 from tests.factories import MessageFactory
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from requests_app import models
-from requests_app.forms import safe_filename
+from requests_app.files import safe_filename
 from requests_app.mail.classify import suggest
 from requests_app.mail.importer import ImportResult, ImportStatus, import_file
 from requests_app.mail.matching import MatchedBy

@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
+from requests_app.casework.services import refresh_open_deadlines
 from requests_app.models import (
     EventKind,
     Exemption,
@@ -15,7 +16,6 @@ from requests_app.models import (
     RequestEvent,
     Status,
 )
-from requests_app.casework.services import refresh_open_deadlines
 from tests.factories import FoiRequestFactory, PublicBodyFactory, TagFactory
 
 pytestmark = pytest.mark.django_db

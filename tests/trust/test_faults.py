@@ -33,10 +33,10 @@ from requests_app.alerts import delivery
 from requests_app.alerts.delivery import Outcome
 from requests_app.alerts.sweep import sweep
 from requests_app.alerts.tasks import queue_due_deliveries
+from requests_app.casework.tasks import refresh_open_deadlines
 from requests_app.extraction import schedule_extraction
 from requests_app.mail.sending import queue_letter, queue_stranded_letters
 from requests_app.queueing import enqueue, enqueue_on_commit
-from requests_app.casework.tasks import refresh_open_deadlines
 from tests.trust.conftest import LONDON, World
 from tests.trust.services import PrivateRedis, celery_broker, free_port, wait_until
 
