@@ -57,17 +57,18 @@ def enqueue(task: Task, *args: Any, **options: Any) -> bool:
     return True
 
 
-def enqueue_on_commit(task: Task, *args: Any, **options: Any) -> None:
-    """`enqueue` once the current transaction has committed (at once outside one)."""
-    transaction.on_commit(lambda: enqueue(task, *args, **options))
+def enqueue_on_commit(
+    task: Task, *args: Any, run_here_if_refused: bool = False, **options: Any
+) -> None:
+    """Queue `task(*args)` once the current transaction has committed (at once outside one).
 
-
-def enqueue_or_run_on_commit(task: Task, *args: Any) -> None:
-    """For work the database keeps no record of, which no sweep could find again: queue it
-    once the transaction has committed, or run it here when the broker refuses it."""
+    The one way work is queued. When the broker refuses it, work the database keeps a record
+    of waits for the stranded-work sweep; work it keeps none of, which no sweep could find
+    again, says `run_here_if_refused` and runs here instead. `options` go to apply_async.
+    """
 
     def publish() -> None:
-        if not enqueue(task, *args):
+        if not enqueue(task, *args, **options) and run_here_if_refused:
             task(*args)
 
     transaction.on_commit(publish)

@@ -8,19 +8,14 @@ delivery claims each alert with a conditional UPDATE.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from requests_app.alerts import delivery
 from requests_app.alerts.sweep import recover_stuck_sending, sweep
-from requests_app.queueing import stranded_after
-
-logger = logging.getLogger(__name__)
+from requests_app.queueing import enqueue_on_commit, stranded_after
 
 TASK_OPTIONS: dict[str, Any] = {"acks_late": True, "reject_on_worker_lost": True}
 
@@ -68,14 +63,7 @@ def requeue_stranded(*, now: dt.datetime) -> int:
 
 
 def queue_delivery(alert_id: int, delay: dt.timedelta | None = None) -> None:
-    """Queue one delivery once the current transaction has committed."""
+    """Queue one delivery once the current transaction has committed; with the broker down
+    the alert stays pending in the database and the next sweep queues it again."""
     countdown = delay.total_seconds() if delay else None
-
-    def publish() -> None:
-        try:
-            deliver_alert.apply_async((alert_id,), countdown=countdown)
-        except (OperationalError, OSError) as error:
-            # The alert stays pending in the database: the next sweep queues it again.
-            logger.warning("Could not queue alert %s: %s", alert_id, error)
-
-    transaction.on_commit(publish)
+    enqueue_on_commit(deliver_alert, alert_id, countdown=countdown)

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from requests_app.casework import services
-from requests_app.queueing import enqueue_or_run_on_commit, requeue_stranded_work
+from requests_app.queueing import enqueue_on_commit, requeue_stranded_work
 
 
 @shared_task(name="deadlines.refresh_open")
@@ -16,7 +16,7 @@ def refresh_open_deadlines() -> int:
 
 def schedule_deadline_refresh() -> None:
     # Nothing records that a refresh is owed: with the broker down it runs here and now.
-    enqueue_or_run_on_commit(refresh_open_deadlines)
+    enqueue_on_commit(refresh_open_deadlines, run_here_if_refused=True)
 
 
 @shared_task(name="work.requeue_stranded")

@@ -18,13 +18,12 @@ from anymail.webhooks.base import AnymailCoreWebhookView
 from anymail.webhooks.mailgun import MailgunInboundWebhookView
 from anymail.webhooks.postmark import PostmarkInboundWebhookView
 from django.conf import settings
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
 
 from requests_app.models import MessageSource
 from requests_app.models.documents import store_blob
-from requests_app.queueing import enqueue
+from requests_app.queueing import enqueue_on_commit
 
 # Read form posts as Latin-1, which maps every byte to one character and back: the raw
 # message a service posts in a form field comes back byte for byte.
@@ -129,16 +128,13 @@ def queue_inbound(event: AnymailInboundEvent, *, esp_name: str) -> str:
     name, _sha256, _size = store_blob(io.BytesIO(raw_message(event)))
     label = f"{esp_name} inbound {event.event_id or ''}".strip()
     recipients = envelope_recipients(event)
-    transaction.on_commit(lambda: _import_now_or_later(name, label, recipients))
-    return name
-
-
-def _import_now_or_later(name: str, label: str, recipients: list[str]) -> None:
-    """Queue the import; with the broker down, import here rather than leave it unrecorded."""
     from requests_app.mail.tasks import import_raw
 
-    if not enqueue(import_raw, name, MessageSource.WEBHOOK, label, recipients):
-        import_raw(name, MessageSource.WEBHOOK, label, recipients)
+    # Nothing but this message records the import: with the broker down it runs here.
+    enqueue_on_commit(
+        import_raw, name, MessageSource.WEBHOOK, label, recipients, run_here_if_refused=True
+    )
+    return name
 
 
 @csrf_exempt
