@@ -9,4 +9,12 @@ class RequestsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        """Every signal and system check of the app is connected here, and only here."""
+        from django.db.models.signals import post_migrate
+
         from requests_app.mail import checks  # noqa: F401 - registers the deployment checks
+        from requests_app.search.indexing import reinstall_triggers_after_migrating
+
+        post_migrate.connect(
+            reinstall_triggers_after_migrating, dispatch_uid="requests_app.search.triggers"
+        )

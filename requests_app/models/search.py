@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_migrate
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -36,17 +35,3 @@ class SavedSearch(models.Model):
             values = value if isinstance(value, list) else [value]
             params.extend((name, item) for item in values)
         return f"{reverse('search')}?{urlencode(params)}"
-
-
-def _reinstall_search_triggers(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    if getattr(sender, "name", None) != "requests_app":
-        return
-    # On SQLite, Django alters a table by copying it into a new one, which drops the
-    # table's triggers; putting back the search index's triggers after every migration
-    # keeps the index in step with the data.
-    from requests_app.search.indexing import ensure_triggers
-
-    ensure_triggers(using)
-
-
-post_migrate.connect(_reinstall_search_triggers, dispatch_uid="requests_app.search.triggers")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -231,6 +232,18 @@ def ensure_triggers(using: str = DEFAULT_DB_ALIAS) -> None:
     backend = index_backend(connections[using])
     if backend is not None and backend.is_installed():
         backend.install_triggers()
+
+
+def reinstall_triggers_after_migrating(
+    sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any
+) -> None:
+    """After `migrate` (post_migrate, connected in apps.py)."""
+    if getattr(sender, "name", None) != "requests_app":
+        return
+    # On SQLite, Django alters a table by copying it into a new one, which drops the
+    # table's triggers; putting back the search index's triggers after every migration
+    # keeps the index in step with the data.
+    ensure_triggers(using)
 
 
 def rebuild(
