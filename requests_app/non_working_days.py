@@ -28,7 +28,7 @@ from requests_app.alerts.kinds import Kind
 from requests_app.alerts.sweep import OwedAlerts, campaign_members, load_preferences
 from requests_app.alerts.tasks import queue_delivery
 from requests_app.audit import audit_entry, record_audit
-from requests_app.deadline_dates import DATE_KINDS
+from requests_app.casework.deadline_dates import DATE_KINDS
 from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.models import Alert, AuditEntry, FoiRequest, NonWorkingDay
 from requests_app.models.requests import DEADLINE_FIELDS, FINISHED_STATUSES

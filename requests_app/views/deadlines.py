@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from icalendar import Calendar as ICalendar
 from icalendar import Event as IEvent
 
-from requests_app.deadline_dates import CalendarEntry, calendar_entries
+from requests_app.casework.deadline_dates import CalendarEntry, calendar_entries
 from requests_app.deadlines.clock import StageDeadline, due_for_stage
 from requests_app.deadlines.errors import (
     DateOutOfRange,
