@@ -18,13 +18,13 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from requests_app.audit import changes_between, record_audit, snapshot
-from requests_app.casework.services import EDITABLE_FIELDS
-from requests_app.date_checks import (
+from requests_app.casework.date_checks import (
     event_date_error,
     latest_sent_on,
     request_date_errors,
     uncountable,
 )
+from requests_app.casework.services import EDITABLE_FIELDS
 from requests_app.deadlines.calendars import FIRST_SUPPORTED_YEAR
 from requests_app.models import (
     Campaign,

@@ -20,8 +20,8 @@ from rest_framework import serializers
 
 from requests_app.audit import snapshot
 from requests_app.batches.export import AnswerRow
+from requests_app.casework.date_checks import request_date_errors
 from requests_app.casework.services import AUDITED_FIELDS, record_creation, record_edit
-from requests_app.date_checks import request_date_errors
 from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.deadlines.clock import STAGES
 from requests_app.deadlines.regimes import REGIMES

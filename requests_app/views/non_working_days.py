@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from requests_app.date_checks import long, uncountable
+from requests_app.casework.date_checks import long, uncountable
 from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.forms import DATE_INPUT
 from requests_app.models import NonWorkingDay
