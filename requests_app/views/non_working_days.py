@@ -13,16 +13,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from requests_app.casework.date_checks import long, uncountable
-from requests_app.deadlines.calendars import ExtraNonWorkingDay
-from requests_app.forms import DATE_INPUT
-from requests_app.models import NonWorkingDay
-from requests_app.non_working_days import (
+from requests_app.casework.non_working_days import (
     Added,
     AlreadyAdded,
     DateMove,
     add_non_working_day,
     preview_moves,
 )
+from requests_app.deadlines.calendars import ExtraNonWorkingDay
+from requests_app.forms import DATE_INPUT
+from requests_app.models import NonWorkingDay
 from requests_app.views.access import signed_in_user
 
 # How many moved dates the confirmation message lists before "and N more".
