@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from requests_app.body_addresses import address_for
+from requests_app.casework.body_addresses import address_for
 from requests_app.mail import sending
 from requests_app.models import (
     Chaser,

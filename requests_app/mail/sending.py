@@ -26,7 +26,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from requests_app.body_addresses import address_for
+from requests_app.casework.body_addresses import address_for
 from requests_app.mail.addresses import inbound_domain, reply_address
 from requests_app.models import (
     Channel,

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from requests_app.body_addresses import address_for
+from requests_app.casework.body_addresses import address_for
 from requests_app.mail import sending, services
 from requests_app.mail.addresses import reply_address
 from requests_app.mail.forms import (

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from requests_app.audit import snapshot
-from requests_app.body_addresses import address_offer
+from requests_app.casework.body_addresses import address_offer
 from requests_app.casework.services import AUDITED_FIELDS, record_creation, record_edit
 from requests_app.chasers.forms import chaser_rule_form
 from requests_app.filters import FoiRequestFilter, sort_requests
