@@ -43,9 +43,9 @@ from requests_app.api.serializers import (
     SearchResultsSerializer,
 )
 from requests_app.batches.export import answers_table
+from requests_app.casework.filters import FoiRequestFilter, PublicBodyFilter, sort_requests
 from requests_app.deadlines.clock import due_for_stage
 from requests_app.deadlines.errors import DateOutOfRange, DeadlineInputError
-from requests_app.filters import FoiRequestFilter, PublicBodyFilter, sort_requests
 from requests_app.models import (
     Attachment,
     Batch,

@@ -45,8 +45,8 @@ from requests_app.batches.grid import (
     sort_members,
 )
 from requests_app.batches.selection import Selection, max_bodies, select_bodies
+from requests_app.casework.filters import BatchMemberFilter
 from requests_app.dataio.spreadsheets import XLSX_CONTENT_TYPE
-from requests_app.filters import BatchMemberFilter
 from requests_app.models import (
     AnswerField,
     Batch,

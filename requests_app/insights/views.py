@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from requests_app.casework.filters import FoiRequestFilter
 from requests_app.dataio.spreadsheets import SafeCsvWriter
-from requests_app.filters import FoiRequestFilter
 from requests_app.insights.tables import (
     TABLE_SOURCES,
     Table,

@@ -14,7 +14,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from requests_app.filters import (
+from requests_app.casework.filters import (
     DATE_INPUT,
     NamedModelChoiceFilter,
     visible_bodies,

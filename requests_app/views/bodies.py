@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from requests_app.filters import PublicBodyFilter
+from requests_app.casework.filters import PublicBodyFilter
 from requests_app.models import FoiRequest, NonWorkingDay, PublicBody
 from requests_app.views.listing import deadline_rows, paginate
 
