@@ -20,7 +20,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-from requests_app.forms import USER_EVENT_KINDS
+from requests_app.casework.forms import USER_EVENT_KINDS
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # A 400 says what was wrong, field by field ({"title": ["…"]}) or as a whole ({"detail": …}).

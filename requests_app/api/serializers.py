@@ -21,18 +21,18 @@ from rest_framework import serializers
 from requests_app.audit import snapshot
 from requests_app.batches.export import AnswerRow
 from requests_app.casework.date_checks import request_date_errors
-from requests_app.casework.services import AUDITED_FIELDS, record_creation, record_edit
-from requests_app.deadlines.calendars import ExtraNonWorkingDay
-from requests_app.deadlines.clock import STAGES
-from requests_app.deadlines.regimes import REGIMES
-from requests_app.forms import (
+from requests_app.casework.forms import (
     RESULTING_STATUS_CHOICES,
     USER_EVENT_KINDS,
     EventForm,
     FoiRequestForm,
-    MessageForm,
     event_form_class,
 )
+from requests_app.casework.services import AUDITED_FIELDS, record_creation, record_edit
+from requests_app.deadlines.calendars import ExtraNonWorkingDay
+from requests_app.deadlines.clock import STAGES
+from requests_app.deadlines.regimes import REGIMES
+from requests_app.mail.forms import MessageForm
 from requests_app.mail.services import log_message
 from requests_app.models import (
     AnswerField,

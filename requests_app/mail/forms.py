@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
-from requests_app.forms import MultipleFileField, MultipleFileInput
+from requests_app.casework.date_checks import uncountable
+from requests_app.forms import DATETIME_INPUT, MultipleFileField, MultipleFileInput
 from requests_app.mail.matching import our_references
-from requests_app.models import Exemption, FoiRequest, MessageKind
-from requests_app.models.requests import OUTCOME_STATUSES, Status
+from requests_app.models import (
+    Direction,
+    Exemption,
+    FoiRequest,
+    Message,
+    MessageKind,
+    Status,
+)
+from requests_app.models.requests import OUTCOME_STATUSES
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -109,3 +119,56 @@ class LetterForm(forms.Form):
     to = forms.EmailField(label="To")
     subject = forms.CharField(label="Subject", max_length=998)
     body = forms.CharField(label="Letter", widget=forms.Textarea(attrs={"rows": 20}))
+
+
+class MessageForm(forms.ModelForm):
+    attachments = MultipleFileField(required=False, help_text="You can choose several files.")
+
+    class Meta:
+        model = Message
+        fields = [
+            "direction",
+            "channel",
+            "sent_at",
+            "sender",
+            "recipients",
+            "subject",
+            "body_text",
+            "kind",
+        ]
+        labels = {"sent_at": "Date and time", "body_text": "Text", "kind": "What it is"}
+        widgets = {"sent_at": DATETIME_INPUT, "recipients": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].initial = Direction.INCOMING
+        self.fields["sent_at"].initial = lambda: timezone.localtime().replace(
+            second=0, microsecond=0
+        )
+        self.fields["attachments"].help_text = (
+            f"You can choose several files, each up to "
+            f"{filesizeformat(settings.FOI_MAX_UPLOAD_BYTES)}."
+        )
+
+    def clean_sent_at(self) -> dt.datetime:
+        sent_at: dt.datetime = self.cleaned_data["sent_at"]
+        if problem := uncountable(sent_at.date()):
+            raise forms.ValidationError(problem)
+        return sent_at
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data["attachments"]
+        limit = settings.FOI_MAX_UPLOAD_BYTES
+        too_big = [upload.name for upload in files if (upload.size or 0) > limit]
+        if too_big:
+            raise forms.ValidationError(
+                "%(names)s %(verb)s larger than the limit of %(limit)s. Nothing was saved: "
+                "choose the files again, without the ones that are too large.",
+                params={
+                    "names": ", ".join(str(name) for name in too_big),
+                    "verb": "is" if len(too_big) == 1 else "are",
+                    "limit": filesizeformat(limit),
+                },
+                code="too_large",
+            )
+        return files

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from requests_app.casework.body_addresses import address_for, set_address
-from requests_app.forms import BodyChoiceField
+from requests_app.casework.forms import BodyChoiceField
 from requests_app.models import PublicBody
 from requests_app.views.access import signed_in_user
 from requests_app.widgets import QuickSelect

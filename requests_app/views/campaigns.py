@@ -15,7 +15,6 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from requests_app.audit import record_audit
-from requests_app.forms import AddMemberForm, CampaignForm, ChangeRoleForm, is_last_owner
 from requests_app.models import (
     Campaign,
     FoiRequest,
@@ -24,6 +23,7 @@ from requests_app.models import (
     Role,
     Visibility,
 )
+from requests_app.sharing.forms import AddMemberForm, CampaignForm, ChangeRoleForm, is_last_owner
 from requests_app.views.access import owned_campaign, signed_in_user, visible_campaign_or_404
 from requests_app.views.listing import deadline_rows, paginate
 

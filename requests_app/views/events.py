@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from requests_app.forms import USER_EVENT_KINDS, event_form_class
+from requests_app.casework.forms import USER_EVENT_KINDS, event_form_class
 from requests_app.models import EventKind
 from requests_app.views.access import editable_request, signed_in_user
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from requests_app.forms import MessageForm
+from requests_app.mail.forms import MessageForm
 from requests_app.mail.services import log_message
 from requests_app.views.access import editable_request, signed_in_user
 

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods
 from requests_app.audit import snapshot
 from requests_app.casework.body_addresses import address_offer
 from requests_app.casework.filters import FoiRequestFilter, sort_requests
+from requests_app.casework.forms import USER_EVENT_KINDS, EventForm, FoiRequestForm
 from requests_app.casework.services import AUDITED_FIELDS, record_creation, record_edit
 from requests_app.chasers.forms import chaser_rule_form
-from requests_app.forms import USER_EVENT_KINDS, EventForm, FoiRequestForm, MessageForm
+from requests_app.mail.forms import MessageForm
 from requests_app.mail.review import review_context
 from requests_app.models import (
     ChaserStatus,

@@ -34,7 +34,7 @@ class Expected:
     subject: str | None = None
     body: tuple[str, ...] = ()
     attachments: tuple[str, ...] = ()
-    # Names as sent (decoded); stored as requests_app.forms.safe_filename makes them.
+    # Names as sent (decoded); stored as requests_app.files.safe_filename makes them.
     # child file name → the file it was found in
     nested: dict[str, str] = field(default_factory=dict)
     auto_reply: bool = False
