@@ -12,6 +12,7 @@ from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest
 from django.utils import timezone
 
+from requests_app.forms import QuickSelect, QuickSelectMultiple
 from requests_app.models import (
     Campaign,
     Exemption,
@@ -23,7 +24,6 @@ from requests_app.models import (
 )
 from requests_app.models.bodies import PublicBodyQuerySet, regime_choices
 from requests_app.models.requests import FoiRequestQuerySet
-from requests_app.widgets import QuickSelect, QuickSelectMultiple
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

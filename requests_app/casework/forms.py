@@ -21,7 +21,7 @@ from requests_app.casework.date_checks import (
     uncountable,
 )
 from requests_app.casework.services import EDITABLE_FIELDS
-from requests_app.forms import DATE_INPUT, date_limits
+from requests_app.forms import DATE_INPUT, QuickSelect, date_limits
 from requests_app.models import (
     Campaign,
     EventKind,
@@ -40,7 +40,6 @@ from requests_app.models.requests import (
     extension_rule_words,
 )
 from requests_app.reports.statistics import COMPLAINT_OUTCOMES
-from requests_app.widgets import QuickSelect
 
 # What an event may change on its request, as the audit trail records it.
 AUDITED_BY_EVENTS = ("status", "next_due_on", "due_on", "extended_due_on", "review_due_on")

@@ -20,6 +20,7 @@ from requests_app.casework.filters import (
     visible_bodies,
     visible_campaigns,
 )
+from requests_app.forms import QuickSelect, QuickSelectMultiple
 from requests_app.models import Exemption, FoiRequest, Status
 from requests_app.models.bodies import regime_choices
 from requests_app.search.plan import (
@@ -30,7 +31,6 @@ from requests_app.search.plan import (
     SearchFilters,
 )
 from requests_app.search.query import MAX_QUERY_CHARS
-from requests_app.widgets import QuickSelect, QuickSelectMultiple
 
 
 def visible_requests(request: HttpRequest | None) -> QuerySet[FoiRequest]:

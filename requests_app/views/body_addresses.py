@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from requests_app.casework.body_addresses import address_for, set_address
 from requests_app.casework.forms import BodyChoiceField
+from requests_app.forms import QuickSelect
 from requests_app.models import PublicBody
 from requests_app.views.access import signed_in_user
-from requests_app.widgets import QuickSelect
 
 
 class BodyAddressForm(forms.Form):

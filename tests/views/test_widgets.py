@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django import forms
 
-from requests_app.widgets import QuickSelect, QuickSelectMultiple
+from requests_app.forms import QuickSelect, QuickSelectMultiple
 
 CHOICES: list[Any] = [
     ("", "---------"),
