@@ -74,6 +74,20 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Each area keeps its template tags beside its code; templates load them by
+            # these names ({% load alert_tags %}). foi_tags, the site's own, is found in
+            # requests_app/templatetags/.
+            "libraries": {
+                "alert_tags": "requests_app.alerts.templatetags",
+                "batch_tags": "requests_app.batches.templatetags",
+                "chaser_tags": "requests_app.chasers.templatetags",
+                "extraction_tags": "requests_app.extraction.templatetags",
+                "insights_tags": "requests_app.insights.templatetags",
+                "mail_tags": "requests_app.mail.templatetags",
+                "redaction_tags": "requests_app.redaction.templatetags",
+                "report_tags": "requests_app.reports.templatetags",
+                "search_tags": "requests_app.search.templatetags",
+            },
         },
     },
 ]

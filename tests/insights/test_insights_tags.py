@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from django.template import Context, Template
 from django.test import RequestFactory
 
+from requests_app.insights.templatetags import as_number, as_percent
 from requests_app.models import Campaign, PublicBody
-from requests_app.templatetags.insights_tags import as_number, as_percent
 from tests.insights.factories import KnownRequests
 
 pytestmark = pytest.mark.django_db

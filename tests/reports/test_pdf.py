@@ -34,7 +34,7 @@ def test_the_fonts_are_local_files_that_exist() -> None:
 
 
 def test_text_in_a_margin_box_cannot_break_out_of_the_stylesheet() -> None:
-    from requests_app.templatetags.report_tags import css_string
+    from requests_app.reports.templatetags import css_string
 
     assert css_string('Say "no" \\ </style><script>') == (
         '"Say \\"no\\" \\\\ \\3C /style\\3E \\3C script\\3E "'
