@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from requests_app.casework.body_addresses import address_for
-from requests_app.mail import sending, services
+from requests_app.mail import classify, sending, services
 from requests_app.mail.addresses import reply_address
 from requests_app.mail.forms import (
     AssignForm,
@@ -26,7 +26,6 @@ from requests_app.mail.forms import (
 )
 from requests_app.mail.importer import ImportResult, ImportStatus, import_file
 from requests_app.mail.parsing import OLE_MAGIC
-from requests_app.mail.review import review_context
 from requests_app.mail.sanitise import displayable_html, has_remote_images
 from requests_app.models import (
     Direction,
@@ -326,3 +325,25 @@ def compose_letter(request: HttpRequest, reference: str, letter: str) -> HttpRes
         "address_form": address_form_for(foi_request.public_body, request, here),
     }
     return render(request, "requests_app/mail/letter_form.html", context)
+
+
+# --- "What is this reply?" -----------------------------------------------------------------
+
+
+def review_context(message: Message) -> dict[str, Any]:
+    """The suggestion for a reply filed on a request, and the confirm form filled with it."""
+    assert message.request is not None
+    suggestion = classify.suggest(
+        subject=message.subject,
+        text=message.body_text,
+        regime=message.request.regime,
+        is_auto_reply=message.is_auto_reply,
+    )
+    exemptions = classify.exemptions_for(suggestion.citations)
+    initial = {"kind": suggestion.kind, "outcome": suggestion.outcome, "exemptions": exemptions}
+    return {
+        "suggested_message": message,
+        "suggestion": suggestion,
+        "suggested_exemptions": exemptions,
+        "confirm_form": ConfirmKindForm(initial=initial, auto_id=f"confirm_{message.pk}_%s"),
+    }

@@ -22,7 +22,7 @@ from requests_app.casework.forms import USER_EVENT_KINDS, EventForm, FoiRequestF
 from requests_app.casework.services import AUDITED_FIELDS, record_creation, record_edit
 from requests_app.chasers.forms import chaser_rule_form
 from requests_app.mail.forms import MessageForm
-from requests_app.mail.review import review_context
+from requests_app.mail.views import review_context
 from requests_app.models import (
     ChaserStatus,
     EventKind,
