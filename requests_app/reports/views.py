@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from requests_app.models import Campaign, FoiRequest, GeneratedReport, ReportKind, ReportStatus
+from requests_app.redaction.checking import disclosure_gate
 from requests_app.reports import services
 from requests_app.reports.case_summary import render_case_summary_html
 from requests_app.views.access import (
@@ -102,6 +103,15 @@ def request_bundle(request: HttpRequest, reference: str) -> HttpResponse:
     foi_request = visible_request_or_404(request, reference)
     today = timezone.localdate()
     if request.method == "POST":
+        held = disclosure_gate(
+            request,
+            requests=FoiRequest.objects.filter(pk=foi_request.pk),
+            output="bundle",
+            subject=foi_request,
+            come_back_to=reverse("request_bundle", args=[foi_request.reference]),
+        )
+        if held is not None:
+            return held
         services.start_bundle(foi_request=foi_request, user=signed_in_user(request), today=today)
         return redirect("request_bundle", reference=foi_request.reference)
     reports = _bundle_reports(foi_request)
@@ -158,6 +168,15 @@ def campaign_report(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = visible_campaign_or_404(request, slug)
     user, today = signed_in_user(request), timezone.localdate()
     if request.method == "POST":
+        held = disclosure_gate(
+            request,
+            requests=services.campaign_requests(campaign, user),
+            output="campaign_report",
+            subject=campaign,
+            come_back_to=reverse("campaign_report", args=[campaign.slug]),
+        )
+        if held is not None:
+            return held
         services.start_campaign_report(campaign=campaign, user=user, today=today)
         return redirect("campaign_report", slug=campaign.slug)
     reports = _campaign_reports(campaign, request)
