@@ -85,7 +85,7 @@ def redaction_editor(request: HttpRequest, pk: int) -> HttpResponse:
 
 def web_page_limit(attachment: Attachment) -> int:
     """Pages a redaction may have when made while the browser waits (about 0.5 s a page,
-    4 s a scanned page on one core); larger ones are for `manage.py redact`."""
+    4 s a scanned page on one core); a longer one is made by a worker (redaction.jobs)."""
     scanned = attachment.status in (ExtractionStatus.OCR_DONE, ExtractionStatus.NEEDS_OCR)
     return MAX_SCANNED_PAGES if scanned else MAX_PAGES
 
