@@ -28,11 +28,6 @@ def disclosable_texts(message_ids: Iterable[int]) -> dict[int, RedactedText]:
     return newest
 
 
-def disclosable_text(message: Message) -> str:
-    copy = disclosable_texts([message.pk]).get(message.pk)
-    return copy.body_text if copy is not None else message.body_text
-
-
 def use_disclosable_texts(messages: list[Message]) -> list[Message]:
     """The same messages with their text swapped in memory for the redacted copy where
     there is one (and no HTML part, which would still carry the original): for documents
