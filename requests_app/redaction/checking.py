@@ -211,6 +211,9 @@ def _redact(request: HttpRequest, finding: Finding) -> None:
 
 # --- the check before something leaves -------------------------------------------------------
 
+# The gate page lists this many open findings; the disclosure check of each request or
+# campaign lists them all.
+MAX_SHOWN = 200
 # What the gate page says of each output: "Nothing was {done} yet … or {verb} anyway".
 OUTPUTS = {
     "share_link": {"done": "shared", "verb": "share"},
@@ -244,7 +247,9 @@ def disclosure_gate(
         if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
     ]
     context = {
-        "findings": findings,
+        "findings": findings[:MAX_SHOWN],
+        "open_count": len(findings),
+        "not_shown": max(0, len(findings) - MAX_SHOWN),
         "what": OUTPUTS[output],
         "come_back_to": come_back_to,
         "confirm_action": request.get_full_path(),

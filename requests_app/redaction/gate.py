@@ -19,6 +19,8 @@ from requests_app.audit import record_audit
 from requests_app.models import FoiRequest
 from requests_app.redaction.disclosure import Finding, check_requests, open_findings
 
+# The audit entry names this many open findings one by one, then counts the rest.
+MAX_AUDITED = 500
 CONFIRM_FIELD = "disclosure"
 CONFIRM_VALUE = "share-anyway"
 # What each output carries: a share link shows the correspondence but never the files.
@@ -44,7 +46,11 @@ def confirmed_leaving(
     request: HttpRequest | None,
 ) -> None:
     """Record that `user` let `output` of `subject` leave with these findings open."""
-    listed = [f"{finding.where}: {finding.label}: {finding.detail}" for finding in findings]
+    listed = [
+        f"{finding.where}: {finding.label}: {finding.detail}" for finding in findings[:MAX_AUDITED]
+    ]
+    if len(findings) > MAX_AUDITED:
+        listed.append(f"… and {len(findings) - MAX_AUDITED} more")
     references = sorted(
         {finding.foi_request.reference for finding in findings if finding.foi_request}
     )
@@ -54,6 +60,7 @@ def confirmed_leaving(
         obj=subject,
         changes={
             "output": ["", output],
+            "unresolved_count": [0, len(findings)],
             "requests": [[], references],
             "unresolved": [[], listed],
         },

@@ -278,3 +278,21 @@ def test_a_viewer_sees_text_findings_but_may_not_redact_them(
     data = {"message": reply.pk, "key": finding.key, "action": "redact"}
     assert viewer.post(url, data).status_code == 403
     assert not models.RedactedText.objects.exists()
+
+
+def test_a_long_list_of_findings_is_shown_and_audited_in_part_and_counted_in_full(
+    foi_request: models.FoiRequest, alice_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("requests_app.redaction.checking.MAX_SHOWN", 1)
+    monkeypatch.setattr("requests_app.redaction.gate.MAX_AUDITED", 1)
+    MessageFactory.create(request=foi_request, body_text=f"{BODY} Or write to ann@example.org.")
+    share = _post("request_share", {"action": "create"})
+    page = share(alice_client, foi_request).content.decode()  # type: ignore[attr-defined]
+    assert "2 findings" in page and "… and 1 more" in page
+    assert page.count('value="accept"') == 1
+    share(alice_client, foi_request, {"disclosure": "share-anyway"})  # type: ignore[call-arg]
+    entry = models.AuditEntry.objects.get(action="disclosure.shared_anyway")
+    assert entry.changes["unresolved_count"] == [0, 2]
+    assert len(entry.changes["unresolved"][1]) == 2 and entry.changes["unresolved"][1][1] == (
+        "… and 1 more"
+    )
