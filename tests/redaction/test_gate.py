@@ -296,3 +296,18 @@ def test_a_long_list_of_findings_is_shown_and_audited_in_part_and_counted_in_ful
     assert len(entry.changes["unresolved"][1]) == 2 and entry.changes["unresolved"][1][1] == (
         "… and 1 more"
     )
+
+
+def test_the_share_view_names_the_redacted_version_not_the_original(
+    foi_request: models.FoiRequest,
+    alice_client: Client,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    message = MessageFactory.create(request=foi_request, body_text="Please find attached.")
+    original = attach(message, text_pdf(), "reply.pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("redact", str(original.pk), "--pattern", "Quigley", "--reason", "pd")
+    _post("request_share", {"action": "create"})(alice_client, foi_request)
+    shared = Client().get(models.ShareLink.objects.get().get_absolute_url()).content.decode()
+    assert "Attachments (not shared): reply-redacted.pdf" in shared
+    assert "reply.pdf" not in shared
