@@ -114,18 +114,21 @@ def _visible_job(request: HttpRequest, pk: int, job: int) -> RedactionJob:
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
 def redaction_job(request: HttpRequest, pk: int, job: int) -> HttpResponse:
     """A redacted version a worker is making: its progress, then the version."""
+    # Look the job up before checking the method, so an outsider gets 404 whatever they send.
     found = _visible_job(request, pk, job)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     context = {"attachment": found.attachment, "job": found, **_job_links(found)}
     return render(request, "requests_app/redaction/job.html", context)
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
-def redaction_job_progress(request: HttpRequest, pk: int, job: int) -> JsonResponse:
+def redaction_job_progress(request: HttpRequest, pk: int, job: int) -> HttpResponse:
     found = _visible_job(request, pk, job)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return JsonResponse(
         {
             "status": found.status,
