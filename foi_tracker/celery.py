@@ -22,6 +22,7 @@ TASK_PACKAGES = [
     "requests_app.reports",
     "requests_app.fixity",
     "requests_app.batches",
+    "requests_app.redaction",
 ]
 app.autodiscover_tasks(lambda: TASK_PACKAGES)
 

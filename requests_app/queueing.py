@@ -83,6 +83,7 @@ STRANDED_WORK: dict[str, str] = {
     "reports": "requests_app.reports.services.requeue_stranded",
     "letters": "requests_app.mail.sending.queue_stranded_letters",
     "alerts": "requests_app.alerts.tasks.requeue_stranded",
+    "redactions": "requests_app.redaction.jobs.requeue_stranded",
 }
 
 

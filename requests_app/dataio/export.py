@@ -24,6 +24,7 @@ from requests_app.dataio.spreadsheets import append_xlsx_row
 from requests_app.files import safe_filename
 from requests_app.models import EventKind, FoiRequest, Message
 from requests_app.redaction import disclosable_attachments
+from requests_app.redaction.services import disclosable_texts, use_disclosable_texts
 
 # The stored deadlines, in the order a campaigner reads them; any other date field a request
 # has (a deadline added later) follows them, so an export carries every stored date.
@@ -186,6 +187,10 @@ class ZipEntry:
 def write_request_zip(foi_request: FoiRequest, out: IO[bytes]) -> list[ZipEntry]:
     """The request's correspondence as text, raw emails, attachments and a manifest."""
     messages = list(foi_request.messages.prefetch_related("attachments").order_by("sent_at", "id"))
+    # A letter whose text was redacted goes out as its redacted copy, and without the raw
+    # email, which still holds the original text.
+    text_redacted = set(disclosable_texts(message.pk for message in messages))
+    use_disclosable_texts(messages)
     # Redacted versions stand in for their originals (see requests_app.redaction).
     disclosed = {
         attachment.pk
@@ -202,7 +207,7 @@ def write_request_zip(foi_request: FoiRequest, out: IO[bytes]) -> list[ZipEntry]
             attachments = [a for a in message.attachments.all() if a.pk in disclosed]
             # The raw email carries the originals: left out once one of them is redacted.
             redacted = len(attachments) < len(message.attachments.all())
-            if message.raw_email and not redacted:
+            if message.raw_email and not redacted and message.pk not in text_redacted:
                 add.stored(f"raw/{prefix}-message.eml", message.raw_email, f"message {message.pk}")
             for number, attachment in enumerate(attachments, start=1):
                 name = f"attachments/{prefix}-{number:02d}-{safe_filename(attachment.filename)}"
@@ -282,7 +287,10 @@ def correspondence_lines(foi_request: FoiRequest, messages: list[Message]) -> It
         if message.recipients:
             yield f"To: {message.recipients}"
         yield f"Subject: {message.subject}"
-        names = [attachment.filename for attachment in message.attachments.all()]
+        names = [
+            attachment.filename
+            for attachment in disclosable_attachments(list(message.attachments.all()))
+        ]
         if names:
             yield f"Attachments: {', '.join(names)}"
         yield ""

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -28,8 +29,10 @@ from requests_app.dataio.forms import (
 )
 from requests_app.dataio.spreadsheets import XLSX_CONTENT_TYPE
 from requests_app.dataio.tables import Table, TableError, read_table
-from requests_app.models import BodySuggestion
+from requests_app.models import BodySuggestion, FoiRequest
+from requests_app.redaction.checking import disclosure_gate
 from requests_app.views.access import signed_in_user, visible_request_or_404
+from requests_app.views.exports import query_of
 from requests_app.views.requests import filtered_requests, render_request_list, request_filterset
 
 UPLOADS = "dataio-uploads"
@@ -250,6 +253,15 @@ def requests_export_xlsx(request: HttpRequest) -> HttpResponseBase:
     filterset = request_filterset(request)
     if not filterset.is_valid():
         return render_request_list(request, filterset, status=400)
+    held = disclosure_gate(
+        request,
+        requests=filtered_requests(request, filterset),
+        output="export",
+        subject=signed_in_user(request),
+        come_back_to=reverse("request_list") + query_of(request),
+    )
+    if held is not None:
+        return held
     rows = filtered_requests(request, filterset).defer(None)
     rows = rows.select_related("public_body", "campaign", "owner")
     rows = rows.prefetch_related("tags", "events", "exemptions")
@@ -263,8 +275,17 @@ def requests_export_xlsx(request: HttpRequest) -> HttpResponseBase:
 
 
 @login_required
-def request_export_zip(request: HttpRequest, reference: str) -> FileResponse:
+def request_export_zip(request: HttpRequest, reference: str) -> HttpResponseBase:
     foi_request = visible_request_or_404(request, reference)
+    held = disclosure_gate(
+        request,
+        requests=FoiRequest.objects.filter(pk=foi_request.pk),
+        output="export",
+        subject=foi_request,
+        come_back_to=foi_request.get_absolute_url(),
+    )
+    if held is not None:
+        return held
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
     export.write_request_zip(foi_request, spool)
     spool.seek(0)

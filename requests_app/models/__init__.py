@@ -29,10 +29,13 @@ from requests_app.models.documents import Attachment, DocumentPage, ExtractionSt
 from requests_app.models.law import Exemption, NonWorkingDay
 from requests_app.models.redaction import (
     DisclosureAcceptance,
+    JobStatus,
     MarkSource,
     ReasonKind,
+    RedactedText,
     RedactedVersion,
     Redaction,
+    RedactionJob,
 )
 from requests_app.models.reports import GeneratedReport, ReportKind, ReportStatus
 from requests_app.models.requests import (
@@ -73,6 +76,7 @@ __all__ = [
     "FixityReport",
     "FoiRequest",
     "GeneratedReport",
+    "JobStatus",
     "MailboxState",
     "MarkSource",
     "MemberAction",
@@ -87,8 +91,10 @@ __all__ = [
     "PublicBody",
     "QuarantinedMail",
     "ReasonKind",
+    "RedactedText",
     "RedactedVersion",
     "Redaction",
+    "RedactionJob",
     "ReferenceCounter",
     "ReportKind",
     "ReportStatus",

@@ -7,9 +7,13 @@ original as its parent), so text extraction and search treat it like any other d
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
+from requests_app.models.correspondence import Message
 from requests_app.models.documents import Attachment
 from requests_app.models.law import Exemption
 
@@ -93,10 +97,22 @@ class Redaction(models.Model):
 
 
 class DisclosureAcceptance(models.Model):
-    """A finding of the disclosure check that a person looked at and chose to let go."""
+    """A finding of the disclosure check that a person looked at and chose to let go:
+    in a document (`attachment`) or in the text of a letter or reply (`message`)."""
 
     attachment = models.ForeignKey(
-        Attachment, on_delete=models.CASCADE, related_name="disclosure_acceptances"
+        Attachment,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="disclosure_acceptances",
+    )
+    message = models.ForeignKey(
+        Message,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="disclosure_acceptances",
     )
     key = models.CharField(max_length=64, help_text="What was found, as a digest.")
     accepted_by = models.ForeignKey(
@@ -108,8 +124,96 @@ class DisclosureAcceptance(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["attachment", "key"], name="unique_disclosure_acceptance"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["message", "key"], name="unique_message_disclosure_acceptance"
+            ),
+            models.CheckConstraint(
+                condition=Q(attachment__isnull=True) ^ Q(message__isnull=True),
+                name="disclosure_acceptance_of_one_thing",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.attachment_id}: {self.key}"
+        return f"{self.attachment_id or self.message_id}: {self.key}"
+
+
+class RedactedText(models.Model):
+    """A redacted copy of a letter's or reply's text, used wherever the text leaves the
+    app (share link, bundle, exports); the message itself keeps the original."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="redacted_texts")
+    body_text = models.TextField()
+    withheld = models.JSONField(
+        default=list, help_text="What was blacked out, each with its reason: the log."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["message", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Redacted text of message {self.message_id}"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to start"
+    RUNNING = "running", "Being made"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class RedactionJobQuerySet(models.QuerySet["RedactionJob"]):
+    def stranded(self, now: dt.datetime, waited: dt.timedelta) -> RedactionJobQuerySet:
+        """Waiting past their lease (or, never leased, created `waited` ago)."""
+        overdue = Q(lease_until__lt=now) | Q(lease_until__isnull=True, created_at__lt=now - waited)
+        return self.filter(overdue, status=JobStatus.PENDING)
+
+    def abandoned(self, now: dt.datetime) -> RedactionJobQuerySet:
+        """Being made by a worker whose lease has run out: it died mid-job."""
+        expired = Q(lease_until__lt=now) | Q(lease_until__isnull=True)
+        return self.filter(expired, status=JobStatus.RUNNING)
+
+
+class RedactionJob(models.Model):
+    """A redacted version made by a worker, for documents too long to make while the
+    browser waits. `order` is what to withhold, as the editor took it."""
+
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.CASCADE, related_name="redaction_jobs"
+    )
+    order = models.JSONField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    version = models.OneToOneField(
+        RedactedVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="job"
+    )
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Waiting: when it is queued again if no worker has started it. "
+        "Being made: when its worker is taken to have died.",
+    )
+
+    objects = RedactionJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Redaction of attachment {self.attachment_id} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -1,10 +1,16 @@
 """The disclosure check: personal data and hidden content in what is about to leave the app.
 
 It looks at the documents as they would go out — the newest redacted version where there
-is one — and lists email addresses, phone numbers, UK postcodes, National Insurance
-numbers and the names the campaign marks as sensitive (from the extracted text), and the
-hidden content of the files themselves. A person then redacts or accepts each finding;
-an accepted finding stays listed, marked as accepted, and stops counting as open.
+is one — and at the text of the letters and replies, likewise as it would go out (the
+newest redacted copy of the text where there is one). It lists email addresses, phone
+numbers, UK postcodes, National Insurance numbers and the names the campaign marks as
+sensitive (from the extracted text), and the hidden content of the files themselves. A
+person then redacts or accepts each finding; an accepted finding stays listed, marked as
+accepted, and stops counting as open.
+
+What a file hides is read from the file, which never changes for a given SHA-256: the
+result is cached by that hash, so checking before every share does not open every file
+every time.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from requests_app.models import (
@@ -24,10 +31,12 @@ from requests_app.models import (
     DisclosureAcceptance,
     DocumentPage,
     FoiRequest,
+    Message,
     RedactedVersion,
 )
 from requests_app.redaction.hidden import HIDDEN_KINDS, Hidden, hidden_content
 from requests_app.redaction.services import disclosable_attachments
+from requests_app.redaction.texts import disclosable_texts
 
 PERSONAL_DATA: dict[str, tuple[str, re.Pattern[str]]] = {
     "email": ("Email address", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
@@ -45,13 +54,19 @@ PERSONAL_DATA: dict[str, tuple[str, re.Pattern[str]]] = {
         re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"),
     ),
 }
-# Files where personal data can be blacked out with one click: anything with pages.
-PDF_HIDDEN_KINDS = {"embedded_file", "javascript", "pdf_metadata", "pdf_annotation"}
+# Hidden content a rebuilt PDF leaves behind: one click makes a version without it. A
+# spreadsheet is rendered from its visible sheets, rows and columns only; a Word document
+# from its text with changes as they stand and no comments; slides without their notes.
+CLEANED_BY_A_COPY = set(HIDDEN_KINDS) - {"unreadable"}
+HIDDEN_CACHE_SECONDS = 30 * 24 * 3600
 
 
 @dataclass(frozen=True)
 class Finding:
-    attachment: Attachment  # as it would leave: a redacted version where there is one
+    # Where it was found, as it would leave: a document (a redacted version where there is
+    # one), or the text of a letter or reply (its redacted copy where there is one).
+    attachment: Attachment | None
+    message: Message | None
     kind: str
     label: str
     detail: str
@@ -66,7 +81,19 @@ class Finding:
     @property
     def cleaned_by_a_copy(self) -> bool:
         """A rebuilt PDF leaves this behind: one click makes a clean copy."""
-        return self.kind in PDF_HIDDEN_KINDS
+        return self.attachment is not None and self.kind in CLEANED_BY_A_COPY
+
+    @property
+    def foi_request(self) -> FoiRequest | None:
+        message = self.message or (self.attachment.message if self.attachment else None)
+        return message.request if message is not None else None
+
+    @property
+    def where(self) -> str:
+        if self.attachment is not None:
+            return self.attachment.filename
+        assert self.message is not None
+        return f"Text of “{self.message.subject or '(no subject)'}”"
 
 
 def finding_key(kind: str, detail: str) -> str:
@@ -83,9 +110,66 @@ def disclosed_attachments(requests: QuerySet[FoiRequest]) -> list[Attachment]:
     return disclosable_attachments(attachments)
 
 
-def check_requests(requests: QuerySet[FoiRequest]) -> list[Finding]:
-    """Findings for every attachment of these requests, as they would be disclosed."""
-    return check_attachments(disclosed_attachments(requests))
+def disclosed_messages(requests: QuerySet[FoiRequest]) -> list[Message]:
+    """The letters and replies of these requests whose text could leave the app."""
+    return list(
+        Message.objects.filter(request__in=requests)
+        .exclude(body_text="")
+        .select_related("request__campaign")
+        .order_by("sent_at", "id")
+    )
+
+
+def check_requests(requests: QuerySet[FoiRequest], *, documents: bool = True) -> list[Finding]:
+    """Findings for the text of every letter and reply of these requests and (unless
+    `documents` is False, for what carries no documents) every attachment, as disclosed."""
+    found = check_messages(disclosed_messages(requests))
+    if documents:
+        found += check_attachments(disclosed_attachments(requests))
+    return found
+
+
+def open_findings(findings: list[Finding]) -> list[Finding]:
+    return [finding for finding in findings if not finding.accepted]
+
+
+def check_messages(messages: list[Message]) -> list[Finding]:
+    """Personal data in the text of these messages, as the text would leave the app."""
+    ids = [message.pk for message in messages]
+    accepted = set(
+        DisclosureAcceptance.objects.filter(message_id__in=ids).values_list("message_id", "key")
+    )
+    copies = disclosable_texts(ids)
+    findings = []
+    for message in messages:
+        copy = copies.get(message.pk)
+        text = copy.body_text if copy is not None else message.body_text
+        for kind, label, detail in _personal_data_in(text, _names_of(message.request)):
+            key = finding_key(kind, detail)
+            accepted_here = (message.pk, key) in accepted
+            findings.append(Finding(None, message, kind, label, detail, (), key, accepted_here))
+    return findings
+
+
+def _personal_data_in(
+    text: str, names: list[tuple[str, tuple[str, re.Pattern[str]]]]
+) -> list[tuple[str, str, str]]:
+    found: list[tuple[str, str, str]] = []
+    for kind, (label, pattern) in [*PERSONAL_DATA.items(), *names]:
+        for match in pattern.finditer(text):
+            item = (kind, label, " ".join(match.group(0).split()))
+            if item not in found:
+                found.append(item)
+    return found
+
+
+def _names_of(foi_request: FoiRequest | None) -> list[tuple[str, tuple[str, re.Pattern[str]]]]:
+    campaign = foi_request.campaign if foi_request is not None else None
+    if campaign is None:
+        return []
+    return [
+        ("name", ("Sensitive name", _name_pattern(name))) for name in campaign.sensitive_name_list()
+    ]
 
 
 def check_attachments(attachments: list[Attachment]) -> list[Finding]:
@@ -116,7 +200,14 @@ def check_attachments(attachments: list[Attachment]) -> list[Finding]:
             key = finding_key(kind, detail)
             findings.append(
                 Finding(
-                    attachment, kind, label, detail, pages, key, (attachment.pk, key) in accepted
+                    attachment,
+                    None,
+                    kind,
+                    label,
+                    detail,
+                    pages,
+                    key,
+                    (attachment.pk, key) in accepted,
                 )
             )
     return findings
@@ -169,6 +260,18 @@ def _name_pattern(name: str) -> re.Pattern[str]:
 
 
 def _hidden(attachment: Attachment) -> list[Hidden]:
+    if not attachment.sha256:
+        return _read_hidden(attachment)
+    key = f"foi-hidden-content:{attachment.sha256}"
+    found = cache.get(key)
+    if found is None:
+        found = [(hidden.kind, hidden.detail) for hidden in _read_hidden(attachment)]
+        if not any(kind == "unreadable" for kind, _detail in found):
+            cache.set(key, found, HIDDEN_CACHE_SECONDS)
+    return [Hidden(kind, detail) for kind, detail in found]
+
+
+def _read_hidden(attachment: Attachment) -> list[Hidden]:
     with tempfile.TemporaryDirectory(prefix="foi-check-") as folder:
         path = Path(folder) / "file"
         try:

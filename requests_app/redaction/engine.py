@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
@@ -80,8 +80,17 @@ def rendered_pages(source: Path, dpi: int) -> Iterator[tuple[PageLayout, Image.I
         document.close()
 
 
-def write_redacted(source: Path, target: Path, plan: RedactionPlan, *, title: str) -> RedactedPdf:
-    """Write the redacted pages of `source` to `target`; returns what was blacked out."""
+def write_redacted(
+    source: Path,
+    target: Path,
+    plan: RedactionPlan,
+    *,
+    title: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> RedactedPdf:
+    """Write the redacted pages of `source` to `target`; returns what was blacked out.
+    `progress(done, total)` is told after each page."""
+    total = len(page_sizes(source)) if progress is not None else 0
     dpi = DPI
     canvas = Canvas(str(target), pageCompression=1)
     canvas.setTitle(title)
@@ -95,6 +104,8 @@ def write_redacted(source: Path, target: Path, plan: RedactionPlan, *, title: st
         _draw_page(canvas, layout, burn(image, marks, layout), kept_words(layout, marks))
         applied += marks
         count += 1
+        if progress is not None:
+            progress(count, total)
     canvas.save()
     return RedactedPdf(applied, count)
 

@@ -196,3 +196,46 @@ INSPECTORS: dict[FileKind, Callable[[Path], Iterator[Hidden]]] = {
     FileKind.PPTX: pptx_hidden,
     FileKind.PDF: pdf_hidden,
 }
+
+
+# --- what a reader sees ------------------------------------------------------------------------
+
+
+def visible_sheet_pages(path: Path) -> list[str] | None:
+    """The text of a workbook as a reader sees it: visible sheets only, without hidden
+    rows and columns, one page a sheet (None when the file is not an .xlsx). Redacted
+    versions are rendered from this, never from the extracted text, which holds it all."""
+    with path.open("rb") as stream:
+        if sniff(stream) is not FileKind.XLSX:
+            return None
+    with path.open("rb") as stream:
+        workbook = openpyxl.load_workbook(stream, read_only=False, data_only=True)
+    try:
+        return [
+            "\n".join([f"Sheet: {sheet.title}", *_visible_rows(sheet)])
+            for sheet in workbook.worksheets
+            if sheet.sheet_state == "visible"
+        ]
+    finally:
+        workbook.close()
+
+
+def _visible_rows(sheet: object) -> Iterator[str]:
+    hidden_columns = {
+        index
+        for dimension in sheet.column_dimensions.values()  # type: ignore[attr-defined]
+        if dimension.hidden and dimension.min and dimension.max
+        for index in range(dimension.min, dimension.max + 1)
+    }
+    hidden_rows = {n for n, row in sheet.row_dimensions.items() if row.hidden}  # type: ignore[attr-defined]
+    for row in sheet.iter_rows():  # type: ignore[attr-defined]
+        if not row or row[0].row in hidden_rows:
+            continue
+        cells = [
+            " ".join(str(cell.value).split()) if cell.value is not None else ""
+            for cell in row
+            if cell.column not in hidden_columns
+        ]
+        line = "\t".join(cells).rstrip("\t")
+        if line.strip():
+            yield line

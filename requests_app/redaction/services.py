@@ -10,8 +10,9 @@ attachment goes through text extraction like any other, so search finds what is 
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +36,12 @@ from requests_app.models import (
 from requests_app.models.documents import store_blob
 from requests_app.redaction.engine import Finder, RedactionPlan, occurrences, write_redacted
 from requests_app.redaction.geometry import Area, Mark, Reason
+from requests_app.redaction.hidden import visible_sheet_pages
 from requests_app.redaction.layout import OcrUnavailable
 from requests_app.redaction.log import LogHeading, append_log, log_lines
 from requests_app.redaction.matching import BadPattern, Occurrence, compile_patterns
+from requests_app.redaction.texts import disclosable_texts as disclosable_texts
+from requests_app.redaction.texts import use_disclosable_texts as use_disclosable_texts
 from requests_app.reports.conversion import Caption, convert_attachment
 
 
@@ -163,8 +167,12 @@ def source_pdf(attachment: Attachment, workdir: Path) -> Path:
         else timezone.localdate(),
         reference=message.request.reference if message.request is not None else "",
     )
+    extracted = _visible_texts(attachment, workdir)
     converted = convert_attachment(
-        attachment, caption=caption, workdir=workdir, extracted=_texts(attachment)
+        attachment,
+        caption=caption,
+        workdir=workdir,
+        extracted=_texts(attachment) if extracted is None else extracted,
     )
     if not converted.included or converted.path is None:
         raise RedactionError(
@@ -178,6 +186,24 @@ def pages_of(attachment: Attachment) -> Iterator[Path]:
     """The attachment as a PDF file, for as long as the block runs."""
     with tempfile.TemporaryDirectory(prefix="foi-redact-") as folder:
         yield source_pdf(attachment, Path(folder))
+
+
+def _visible_texts(attachment: Attachment, workdir: Path) -> list[str] | None:
+    """A workbook's pages without what it hides; None for anything else (see
+    `hidden.visible_sheet_pages`: a Word document is rendered without its comments and
+    deleted text, slides without their notes, a PDF is rebuilt from its pixels)."""
+    copy = workdir / f"visible-{attachment.pk}"
+    try:
+        with attachment.file.open("rb") as stored, copy.open("wb") as target:
+            shutil.copyfileobj(stored, target, 1024 * 1024)
+        return visible_sheet_pages(copy)
+    except (OSError, ValueError):
+        return None
+    except Exception as error:  # a damaged workbook: say so rather than leak its hidden parts
+        raise RedactionError(
+            f"“{attachment.filename}” could not be read to leave out what it hides "
+            f"({type(error).__name__})."
+        ) from error
 
 
 def _texts(attachment: Attachment) -> list[str]:
@@ -205,10 +231,15 @@ def create_redacted_version(
     order: RedactionOrder,
     user: User | None,
     clean_copy: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    on_filed: Callable[[RedactedVersion], None] | None = None,
 ) -> RedactedVersion:
     """Redact `attachment` into a new version of it. Given a redacted version, the new
     one is made from the same original, with the earlier version's boxes and the new ones.
-    `clean_copy` allows no boxes at all: the rebuilt PDF alone drops what a file hides."""
+    `clean_copy` allows no boxes at all: the rebuilt PDF alone drops what a file hides.
+
+    `progress(done, total)` hears of each page; `on_filed(version)` runs in the transaction
+    that files the version, and may raise to leave nothing filed (see redaction.jobs)."""
     if order.is_empty and not clean_copy:
         raise RedactionError("Draw a box, or give a pattern or words to redact.")
     base = version_of(attachment)
@@ -221,7 +252,7 @@ def create_redacted_version(
         body, target = workdir / "redacted-body.pdf", workdir / "redacted.pdf"
         filename = _version_filename(original)
         try:
-            result = write_redacted(source, body, plan, title=filename)
+            result = write_redacted(source, body, plan, title=filename, progress=progress)
         except (ExtractionProblem, OcrUnavailable) as error:
             raise RedactionError(str(error)) from error
         _check_pages(order.boxes, result.page_count)
@@ -236,9 +267,13 @@ def create_redacted_version(
         append_log(body, target, heading, log_lines(result.marks))
         with target.open("rb") as stream:
             name, sha256, size = store_blob(stream)
-    return _file_version(
-        original, user, filename, name, sha256, size, result.page_count, result.marks
-    )
+    with transaction.atomic():
+        version = _file_version(
+            original, user, filename, name, sha256, size, result.page_count, result.marks
+        )
+        if on_filed is not None:
+            on_filed(version)
+    return version
 
 
 def _compiled(patterns: list[str], words: list[str]) -> list[re.Pattern[str]]:

@@ -14,6 +14,16 @@ urlpatterns: list[URLPattern] = [
         name="redaction_page_image",
     ),
     path(
+        "attachments/<int:pk>/redact/jobs/<int:job>/",
+        views.redaction_job,
+        name="redaction_job",
+    ),
+    path(
+        "attachments/<int:pk>/redact/jobs/<int:job>/progress.json",
+        views.redaction_job_progress,
+        name="redaction_job_progress",
+    ),
+    path(
         "requests/<str:reference>/disclosure/",
         checking.request_disclosure,
         name="request_disclosure",

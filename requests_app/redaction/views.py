@@ -12,17 +12,18 @@ from typing import Any
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from requests_app.audit import record_audit
 from requests_app.extraction.base import ExtractionProblem
-from requests_app.models import Attachment, ExtractionStatus
+from requests_app.models import Attachment, ExtractionStatus, JobStatus, RedactionJob
 from requests_app.redaction.engine import page_image, page_sizes
 from requests_app.redaction.forms import RedactionForm
 from requests_app.redaction.geometry import Mark
+from requests_app.redaction.jobs import start_redaction_job
 from requests_app.redaction.matching import Occurrence
 from requests_app.redaction.services import (
     RedactionError,
@@ -58,9 +59,12 @@ def redaction_editor(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         order = form.cleaned_data["order"]
         try:
-            check_size_for_the_web(attachment)
             if request.POST.get("action") == "preview":
+                check_size_for_the_web(attachment)
                 found = preview(attachment=attachment, patterns=order.patterns, words=order.words)
+            elif too_long_for_the_web(attachment):
+                job = start_redaction_job(attachment=attachment, order=order, user=user)
+                return redirect("redaction_job", pk=attachment.pk, job=job.pk)
             else:
                 version = create_redacted_version(attachment=attachment, order=order, user=user)
                 record_audit(
@@ -81,20 +85,75 @@ def redaction_editor(request: HttpRequest, pk: int) -> HttpResponse:
 
 def web_page_limit(attachment: Attachment) -> int:
     """Pages a redaction may have when made while the browser waits (about 0.5 s a page,
-    4 s a scanned page on one core); larger ones are for `manage.py redact`."""
+    4 s a scanned page on one core); a longer one is made by a worker (redaction.jobs)."""
     scanned = attachment.status in (ExtractionStatus.OCR_DONE, ExtractionStatus.NEEDS_OCR)
     return MAX_SCANNED_PAGES if scanned else MAX_PAGES
 
 
-def check_size_for_the_web(attachment: Attachment) -> None:
+def too_long_for_the_web(attachment: Attachment) -> bool:
+    """Made by a worker, with its progress shown, rather than while the browser waits."""
     base = version_of(attachment)
     original = base.original if base is not None else attachment
-    limit = web_page_limit(original)
-    if (original.page_count or 0) > limit:
+    return (original.page_count or 0) > web_page_limit(original)
+
+
+def check_size_for_the_web(attachment: Attachment) -> None:
+    if too_long_for_the_web(attachment):
         raise RedactionError(
-            f"This document has {original.page_count} pages, more than the {limit} that can be "
-            f"redacted while the page waits: use `manage.py redact {attachment.pk}` instead."
+            f"This document has {attachment.page_count} pages, too many to preview while the "
+            f"page waits: save the redaction instead (a worker makes it and its log lists "
+            f"every area found), or use `manage.py redact {attachment.pk}`."
         )
+
+
+def _visible_job(request: HttpRequest, pk: int, job: int) -> RedactionJob:
+    attachment = visible_attachment(request, pk)
+    return get_object_or_404(
+        RedactionJob.objects.select_related("version__attachment"), pk=job, attachment=attachment
+    )
+
+
+@login_required
+def redaction_job(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+    """A redacted version a worker is making: its progress, then the version."""
+    # Look the job up before checking the method, so an outsider gets 404 whatever they send.
+    found = _visible_job(request, pk, job)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    context = {"attachment": found.attachment, "job": found, **_job_links(found)}
+    return render(request, "requests_app/redaction/job.html", context)
+
+
+@login_required
+def redaction_job_progress(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+    found = _visible_job(request, pk, job)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return JsonResponse(
+        {
+            "status": found.status,
+            "status_label": found.get_status_display(),
+            "progress": found.progress,
+            "page_count": found.version.page_count if found.version else None,
+            "download_url": _job_links(found)["download_url"] or None,
+            "error": found.error if found.status == JobStatus.FAILED else "",
+        }
+    )
+
+
+def _job_links(job: RedactionJob) -> dict[str, str]:
+    version = job.version
+    return {
+        "progress_url": reverse(
+            "redaction_job_progress", kwargs={"pk": job.attachment_id, "job": job.pk}
+        ),
+        "download_url": reverse(
+            "attachment_download",
+            kwargs={"pk": version.attachment_id, "filename": version.attachment.filename},
+        )
+        if version is not None and job.status == JobStatus.DONE
+        else "",
+    }
 
 
 def _editor_context(

@@ -29,6 +29,7 @@ from requests_app.models import (
     Status,
 )
 from requests_app.models.requests import deadline_calendar
+from requests_app.redaction.services import use_disclosable_texts
 from requests_app.reports import pdf
 from requests_app.reports.next_steps import CaseDates, next_steps, the
 
@@ -154,7 +155,8 @@ def load_case(foi_request: FoiRequest) -> CaseRecord:
         .get(pk=foi_request.pk)
     )
     events = list(foi_request.events.select_related("actor").order_by("on", "created_at", "id"))
-    messages = list(foi_request.messages.order_by("sent_at", "id"))
+    # Documents made from the case show the redacted copy of a letter's text where there is one.
+    messages = use_disclosable_texts(list(foi_request.messages.order_by("sent_at", "id")))
     attachments = list(
         Attachment.objects.filter(message__request=foi_request)
         .select_related("message")

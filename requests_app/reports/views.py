@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from requests_app.models import Campaign, FoiRequest, GeneratedReport, ReportKind, ReportStatus
+from requests_app.redaction.checking import disclosure_gate
 from requests_app.reports import services
 from requests_app.reports.case_summary import render_case_summary_html
 from requests_app.views.access import (
@@ -63,10 +64,16 @@ def report_page(
     reports: Callable[[], QuerySet[GeneratedReport]],
     fingerprint: Callable[[], str],
     start: Callable[[], object],
+    hold: Callable[[], HttpResponse | None] = lambda: None,
 ) -> HttpResponse:
     """A page that builds a document on POST (then shows itself again) and otherwise offers
-    the one of the source as it is now and the last one built from an earlier state."""
+    the one of the source as it is now and the last one built from an earlier state.
+
+    `hold` answers instead of building when something stops the document from leaving
+    (the disclosure check); it returns None to let the build go ahead."""
     if request.method == "POST":
+        if (held := hold()) is not None:
+            return held
         start()
         return redirect(request.path)
     return render(request, template, {**context, **report_choices(reports(), fingerprint())})
@@ -132,6 +139,13 @@ def request_bundle(request: HttpRequest, reference: str) -> HttpResponse:
         start=lambda: services.start_bundle(
             foi_request=foi_request, user=signed_in_user(request), today=today
         ),
+        hold=lambda: disclosure_gate(
+            request,
+            requests=FoiRequest.objects.filter(pk=foi_request.pk),
+            output="bundle",
+            subject=foi_request,
+            come_back_to=reverse("request_bundle", args=[foi_request.reference]),
+        ),
     )
 
 
@@ -186,6 +200,13 @@ def campaign_report(request: HttpRequest, slug: str) -> HttpResponse:
         reports=lambda: _campaign_reports(campaign, request),
         fingerprint=lambda: services.campaign_fingerprint(campaign, user, today),
         start=lambda: services.start_campaign_report(campaign=campaign, user=user, today=today),
+        hold=lambda: disclosure_gate(
+            request,
+            requests=services.campaign_requests(campaign, user),
+            output="campaign_report",
+            subject=campaign,
+            come_back_to=reverse("campaign_report", args=[campaign.slug]),
+        ),
     )
 
 

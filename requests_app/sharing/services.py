@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from requests_app.audit import record_audit
 from requests_app.mail.masking import mask_emails, mask_for_sharing
 from requests_app.models import Channel, EventKind, FoiRequest, Message, RequestEvent, ShareLink
+from requests_app.redaction import disclosable_attachments
+from requests_app.redaction.services import use_disclosable_texts
 
 
 def create_share_link(
@@ -67,7 +69,9 @@ class SharedRequest:
 
 def shared_request(link: ShareLink) -> SharedRequest:
     foi_request = link.request
-    letters = list(shareable_messages(foi_request).prefetch_related("attachments"))
+    letters = use_disclosable_texts(
+        list(shareable_messages(foi_request).prefetch_related("attachments"))
+    )
     names = correspondent_names(letters)
 
     def mask(text: str) -> str:
@@ -101,7 +105,10 @@ def shared_message(message: Message, mask: Callable[[str], str]) -> SharedMessag
         sender=mask_emails(mask(message.sender)),
         subject=mask(message.subject),
         body=mask(message.body_text),
-        attachment_names=[mask(attachment.filename) for attachment in message.attachments.all()],
+        attachment_names=[
+            mask(attachment.filename)
+            for attachment in disclosable_attachments(list(message.attachments.all()))
+        ],
     )
 
 

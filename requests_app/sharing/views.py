@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from requests_app.models import FoiRequest
+from requests_app.redaction.checking import disclosure_gate
 from requests_app.sharing import services
 from requests_app.views.access import editable_request, signed_in_user
 
@@ -33,6 +35,15 @@ def change_links(request: HttpRequest, foi_request: FoiRequest) -> HttpResponse:
     user = signed_in_user(request)
     action = request.POST.get("action")
     if action == "create":
+        held = disclosure_gate(
+            request,
+            requests=FoiRequest.objects.filter(pk=foi_request.pk),
+            output="share_link",
+            subject=foi_request,
+            come_back_to=reverse("request_share", args=[foi_request.reference]),
+        )
+        if held is not None:
+            return held
         services.create_share_link(foi_request=foi_request, created_by=user, request=request)
         messages.success(request, "A new share link is ready: copy it from the list below.")
     elif action == "revoke":

@@ -9,11 +9,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.dataio.export import deadline_columns, deadline_values, history_of
 from requests_app.dataio.spreadsheets import LineBuffer, SafeCsvWriter
 from requests_app.models import FoiRequest
+from requests_app.redaction.checking import disclosure_gate
+from requests_app.views.access import signed_in_user
 from requests_app.views.requests import (
     filtered_requests,
     render_request_list,
@@ -84,11 +87,26 @@ def csv_lines(requests: Iterable[FoiRequest], today: dt.date) -> Iterator[str]:
         yield writer.writerow(csv_row(foi_request, today))
 
 
+def query_of(request: HttpRequest) -> str:
+    """The list's filters, to go back to the list they came from."""
+    query = request.GET.urlencode()
+    return f"?{query}" if query else ""
+
+
 @login_required
 def request_export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = request_filterset(request)
     if not filterset.is_valid():
         return render_request_list(request, filterset, status=400)
+    held = disclosure_gate(
+        request,
+        requests=filtered_requests(request, filterset),
+        output="export",
+        subject=signed_in_user(request),
+        come_back_to=reverse("request_list") + query_of(request),
+    )
+    if held is not None:
+        return held
     rows = filtered_requests(request, filterset).prefetch_related("tags", "events", "exemptions")
     today = timezone.localdate()
     response = StreamingHttpResponse(

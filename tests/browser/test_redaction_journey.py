@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from requests_app.models import RedactedVersion
+from requests_app.models import RedactedVersion, ShareLink
 from tests.factories import TEST_PASSWORD, FoiRequestFactory, MessageFactory, UserFactory
 from tests.redaction.documents import attach, pdf_without_log, pdftotext, text_pdf
 
@@ -68,3 +68,37 @@ def test_draw_a_box_save_and_download_the_redacted_version(
         ["pdftoppm", "-r", "80", "-png", "-singlefile", str(saved), str(SHOTS / "redacted-page")],
         check=True,
     )
+
+
+def test_a_share_link_waits_for_the_check_and_shares_the_redacted_letter(
+    page: Page, live_server
+) -> None:  # type: ignore[no-untyped-def]
+    owner = UserFactory(username="campaigner")
+    foi_request = FoiRequestFactory(owner=owner)
+    MessageFactory(
+        request=foi_request,
+        subject="Your request",
+        body_text="Ring our caseworker on 020 7946 0123 with any questions.",
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("campaigner")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(f"{live_server.url}/requests/{foi_request.reference}/share/")
+    page.get_by_role("button", name="Create a share link").click()
+    expect(page.get_by_role("heading", name="Check before it leaves")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was shared yet")
+    expect(page.get_by_role("cell", name="020 7946 0123")).to_be_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "check-before-sharing.png"), full_page=True)
+    assert not ShareLink.objects.exists()
+
+    page.get_by_role("button", name="Redact", exact=True).click()
+    expect(page.get_by_role("heading", name="Share links")).to_be_visible()
+    page.get_by_role("button", name="Create a share link").click()
+    link = page.get_by_role("textbox", name=re.compile("Share link created"))
+    expect(link).to_be_visible()
+    page.goto(link.input_value())
+    expect(page.get_by_text("Ring our caseworker on [redacted: personal data]")).to_be_visible()
+    expect(page.get_by_text("020 7946 0123")).to_have_count(0)

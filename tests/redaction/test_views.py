@@ -168,18 +168,3 @@ def test_redacting_a_version_again_keeps_the_earlier_boxes_in_the_new_log(
         assert "pineapple" not in reader.pages[0].extract_text()
         log = reader.pages[1].extract_text()
     assert "Personal data" in log and "Commercial" in log
-
-
-def test_a_document_too_long_to_redact_while_the_page_waits_points_to_the_command(
-    reply: models.Attachment, alice_client: Client
-) -> None:
-    models.Attachment.objects.filter(pk=reply.pk).update(
-        page_count=20, status=models.ExtractionStatus.OCR_DONE
-    )
-    response = alice_client.post(
-        editor_url(reply),
-        {"boxes": "1:1,1,50,50", "reason_kind": "personal_data", "action": "save"},
-    )
-    assert response.status_code == 200
-    assert f"use `manage.py redact {reply.pk}` instead" in response.content.decode()
-    assert not models.RedactedVersion.objects.exists()

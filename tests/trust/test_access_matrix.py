@@ -57,6 +57,12 @@ def attachment_pk(o: Objects) -> dict[str, Any]:
     return {"pk": o.world.attachment.pk}
 
 
+def redaction_job(o: Objects) -> dict[str, Any]:
+    attachment = o.world.attachment
+    job = models.RedactionJob.objects.create(attachment=attachment, order={}, status="done")
+    return {"pk": attachment.pk, "job": job.pk}
+
+
 def message_pk(o: Objects) -> dict[str, Any]:
     return {"pk": o.world.message.pk}
 
@@ -264,6 +270,9 @@ ROWS: list[Row] = [
         "login 404 405 405 405",
         lambda o: {"pk": o.world.attachment.pk, "number": 1},
     ),
+    # A redaction job: its page and progress for whoever may see the attachment.
+    Row("redaction_job", MEMBERS, "login 404 405 405 405", redaction_job),
+    Row("redaction_job_progress", MEMBERS, "login 404 405 405 405", redaction_job),
     Row("request_disclosure", MEMBERS, EDITORS, ref()),
     Row("campaign_disclosure", MEMBERS, EDITORS, campaign_slug()),
     # alerts

@@ -414,3 +414,136 @@ def test_a_worker_killed_mid_build_leaves_the_report_to_be_built_once_afterwards
     assert sweep(private_redis, lease_over + stranded_after() * 2)["reports"] == 0
     assert models.GeneratedReport.objects.count() == 1
     assert worker.results("reports.build") == ["'skipped'", "'done'"]
+
+
+# --- a long document redacted by a worker ------------------------------------------------------
+
+REDACTION_PAGES = 24
+SECRET_WORD = "Quigley"
+
+
+def long_attachment(foi_request: models.FoiRequest) -> models.Attachment:
+    """A document longer than the editor redacts while the page waits (limit set below)."""
+    pages = [f"Page {n}: officer {SECRET_WORD} counted the beds" for n in range(1, 25)]
+    name, sha256, size = store_blob(io.BytesIO(files.text_pdf(pages)))
+    message = models.Message.objects.create(
+        request=foi_request, direction="in", sent_at=timezone.now(), subject="Beds"
+    )
+    return models.Attachment.objects.create(
+        message=message,
+        filename="beds.pdf",
+        content_type="application/pdf",
+        size=size,
+        sha256=sha256,
+        file=name,
+        page_count=REDACTION_PAGES,
+        status=models.ExtractionStatus.DONE,
+    )
+
+
+def ask_for_redaction(
+    client: Client, attachment: models.Attachment, redis: PrivateRedis
+) -> models.RedactionJob:
+    with celery_broker(redis.url):
+        response = client.post(
+            reverse("redaction_editor", kwargs={"pk": attachment.pk}),
+            {"words": SECRET_WORD, "reason_kind": "personal_data", "action": "save"},
+        )
+    assert response.status_code == 302, response.content
+    return models.RedactionJob.objects.get(attachment=attachment)
+
+
+def redacted_text(version: models.RedactedVersion) -> str:
+    from pypdf import PdfReader
+
+    with version.attachment.file.open("rb") as stream:
+        reader = PdfReader(io.BytesIO(stream.read()))
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def test_a_long_document_is_redacted_by_a_worker_with_its_progress_on_the_page(
+    start_worker: Callable[[str], ProjectWorker],
+    private_redis: PrivateRedis,
+    foi_request: models.FoiRequest,
+    user: Any,
+    client_for: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("requests_app.redaction.views.MAX_PAGES", 5)
+    attachment = long_attachment(foi_request)
+    client = client_for(user)
+    worker = start_worker("worker")
+    job = ask_for_redaction(client, attachment, private_redis)
+    progress_url = reverse("redaction_job_progress", kwargs={"pk": attachment.pk, "job": job.pk})
+    seen: list[int] = []
+
+    def finished() -> bool:
+        state = client.get(progress_url).json()
+        seen.append(state["progress"])
+        return state["status"] in ("done", "failed")
+
+    wait_until(finished, 90, "the worker to make the redacted version")
+    job.refresh_from_db()
+    assert job.status == models.JobStatus.DONE, job.error
+    assert any(0 < percent < 100 for percent in seen), seen  # the page saw it advance
+    wait_until(lambda: worker.results("redaction.build"), 20, "the task to report")
+    assert worker.results("redaction.build") == ["'done'"]
+    text = redacted_text(job.version)  # type: ignore[arg-type]
+    assert SECRET_WORD not in text and "counted" in text
+    assert "Page 24" in text
+    page = client.get(reverse("redaction_job", kwargs={"pk": attachment.pk, "job": job.pk}))
+    assert job.version.attachment.filename in page.content.decode()  # type: ignore[union-attr]
+
+
+def test_a_worker_killed_mid_redaction_leaves_the_job_to_be_done_once_afterwards(
+    start_worker: Callable[[str], ProjectWorker],
+    private_redis: PrivateRedis,
+    foi_request: models.FoiRequest,
+    user: Any,
+    client_for: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("requests_app.redaction.views.MAX_PAGES", 5)
+    attachment = long_attachment(foi_request)
+    worker = start_worker("worker")
+    job = ask_for_redaction(client_for(user), attachment, private_redis)
+
+    def under_way() -> bool:
+        job.refresh_from_db()
+        return job.progress >= 20
+
+    wait_until(under_way, 60, "the worker to be part-way through the pages")
+    with psycopg.connect(**dsn()) as holder:
+        # Its next progress report waits on the job's row: held mid-job, pages half done.
+        holder.execute("SELECT 1 FROM requests_app_redactionjob WHERE id = %s FOR UPDATE", [job.pk])
+        wait_until(waiting_backends, 20, "the worker to report progress")
+        [child] = worker.children()
+        os.kill(child, signal.SIGKILL)
+        for pid in waiting_backends():
+            holder.execute("SELECT pg_terminate_backend(%s)", [pid])
+        holder.rollback()
+    job.refresh_from_db()
+    assert job.status == models.JobStatus.RUNNING and 20 <= job.progress < 100
+    assert not models.RedactedVersion.objects.exists()  # nothing half-filed
+    wait_until(lambda: worker.results("redaction.build"), 20, "the task delivered again")
+    assert worker.results("redaction.build") == ["'skipped'"]  # held by a live lease
+    job.refresh_from_db()
+    assert job.lease_until is not None
+
+    lease_over = job.lease_until + dt.timedelta(seconds=1)
+    assert sweep(private_redis, lease_over)["redactions"] == 1
+
+    def done() -> bool:
+        job.refresh_from_db()
+        return job.is_finished
+
+    wait_until(done, 90, "the worker's new process to make the version")
+    assert job.status == models.JobStatus.DONE, job.error
+    assert job.attempts == 2 and job.progress == 100
+    assert sweep(private_redis, lease_over + stranded_after() * 2)["redactions"] == 0
+    version = models.RedactedVersion.objects.get()
+    assert job.version == version and version.page_count == REDACTION_PAGES
+    assert models.Attachment.objects.filter(parent=attachment).count() == 1
+    assert SECRET_WORD not in redacted_text(version)
+    wait_until(lambda: len(worker.results("redaction.build")) == 2, 20, "the task to report")
+    assert worker.results("redaction.build") == ["'skipped'", "'done'"]

@@ -317,7 +317,7 @@ def test_one_beat_task_sweeps_every_kind_of_stranded_work() -> None:
     assert tasks.count("work.requeue_stranded") == 1
     assert "mail.queue_stranded_letters" not in tasks
     assert "work.requeue_stranded" in app.tasks
-    assert set(STRANDED_WORK) == {"extraction", "reports", "letters", "alerts"}
+    assert set(STRANDED_WORK) == {"extraction", "reports", "letters", "alerts", "redactions"}
 
 
 def test_redis_gives_a_task_to_another_worker_only_after_the_longest_task_could_run() -> None:

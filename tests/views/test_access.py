@@ -76,6 +76,11 @@ class AliceObjects:
 
 
 # How to point each object URL at one of alice's objects.
+def redaction_job(attachment: models.Attachment) -> dict[str, Any]:
+    job = models.RedactionJob.objects.create(attachment=attachment, order={})
+    return {"pk": attachment.pk, "job": job.pk}
+
+
 OUTSIDER_404: dict[str, Callable[[AliceObjects], dict[str, Any]]] = {
     "request_detail": lambda o: {"reference": o.foi_request.reference},
     "request_edit": lambda o: {"reference": o.foi_request.reference},
@@ -104,6 +109,8 @@ OUTSIDER_404: dict[str, Callable[[AliceObjects], dict[str, Any]]] = {
     # Redaction and the disclosure check.
     "redaction_editor": lambda o: {"pk": o.attachment.pk},
     "redaction_page_image": lambda o: {"pk": o.attachment.pk, "number": 1},
+    "redaction_job": lambda o: redaction_job(o.attachment),
+    "redaction_job_progress": lambda o: redaction_job(o.attachment),
     "request_disclosure": lambda o: {"reference": o.foi_request.reference},
     "campaign_disclosure": lambda o: {"slug": o.campaign.slug},
     # Case summaries, bundles and campaign reports.
