@@ -7,7 +7,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/13
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint format bench fuzz clean
+.PHONY: run test test-sqlite test-postgres lint format bench fuzz clean screenshots
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core for the browser tests' accessibility checks (package.json, package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm is not installed: the accessibility checks will be skipped (apt-get install npm)"; fi
+
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -29,11 +34,11 @@ test: $(VENV)/.dev
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: $(VENV)/.dev
+test-sqlite: $(VENV)/.dev node_modules/.installed
 	@echo "==> test suite on SQLite"
 	env -u DATABASE_URL TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(VENV)/.dev
+test-postgres: $(VENV)/.dev node_modules/.installed
 	@if $(PY) scripts/check_services.py postgres "$(TEST_DATABASE_URL)"; then \
 		echo "==> test suite on PostgreSQL ($(TEST_DATABASE_URL))"; \
 		DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
@@ -62,6 +67,12 @@ bench: $(VENV)/.dev
 # A longer fuzzing run than the one the test suite does.
 fuzz: $(VENV)/.dev
 	FOI_FUZZ_PROFILE=fuzz FOI_FUZZ_EXAMPLES=$${FOI_FUZZ_EXAMPLES:-2000} $(PY) -m pytest -q tests/trust/test_fuzz.py
+
+# The screenshots in docs/screenshots/ (README and docs/design.md show them), taken from the
+# demo data on a throwaway database at 390 and 1280 px. SCREENSHOTS_ARGS="--all --out DIR"
+# takes every main page.
+screenshots: $(VENV)/.dev
+	$(PY) scripts/screenshots.py $(SCREENSHOTS_ARGS)
 
 clean:
 	rm -rf var/celery var/mail

@@ -27,6 +27,7 @@ class SwaggerDocsView(SpectacularSwaggerSplitView):
     """
 
     url_name = "api-schema"
+    template_name = "requests_app/api/docs.html"  # inside the site's page, with its navigation
 
     @staticmethod
     def _swagger_ui_resource(filename: str) -> str:

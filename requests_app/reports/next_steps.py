@@ -7,13 +7,14 @@ law sets no date (a regulator with no complaint window) the step says so instead
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from requests_app.deadlines.calendars import Calendar
 from requests_app.deadlines.counting import count_period, long_date
 from requests_app.deadlines.regimes import Period, Regime, Unit
-from requests_app.models import FoiRequest, Status
+from requests_app.models import EventKind, FoiRequest, NonWorkingDay, RequestEvent, Status
+from requests_app.models.requests import deadline_calendar
 
 
 @dataclass(frozen=True)
@@ -256,3 +257,115 @@ STEPS_BY_STATUS: dict[str, Advice] = {
 def _capitalised(text: str) -> str:
     """Upper-case the first letter only ("The Information Commissioner's Office")."""
     return text[:1].upper() + text[1:]
+
+
+# --- the request page's lead: one headline, the letter that does it, then the steps -------
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """What the request page leads with: "Reply due Thu 10 Dec — 3 working days left"."""
+
+    headline: str
+    tone: str  # "waiting", "soon", "overdue", "act" or "quiet": how loudly it is shown
+    letter: str  # the slug of the letter that takes the step, or ""
+    steps: list[str]
+
+
+def next_action(
+    *,
+    foi_request: FoiRequest,
+    events: Sequence[RequestEvent],
+    today: dt.date,
+    days_left: int | None,
+) -> NextAction:
+    """The headline and steps for a request, from the events the page already loaded."""
+    body = foi_request.public_body
+    calendar = deadline_calendar(
+        foi_request.regime, body.nation, NonWorkingDay.engine_days(), body.subdivision
+    )
+    dates = CaseDates(
+        today=today,
+        responded_on=_last_event(events, EventKind.RESPONSE),
+        review_decided_on=_last_event(events, EventKind.REVIEW_DECIDED),
+        decision_notice_on=_last_event(events, EventKind.DECISION_NOTICE),
+        working_days_overdue=-days_left if days_left is not None and days_left < 0 else None,
+    )
+    headline, tone, letter = _headline(foi_request, dates, calendar, days_left)
+    steps = next_steps(foi_request=foi_request, dates=dates, calendar=calendar)
+    return NextAction(headline=headline, tone=tone, letter=letter, steps=steps)
+
+
+def _last_event(events: Sequence[RequestEvent], kind: str) -> dt.date | None:
+    days = [event.on for event in events if event.kind == kind]
+    return max(days) if days else None
+
+
+def short_date(day: dt.date, today: dt.date) -> str:
+    """ "Thu 10 Dec", with the year only when it is not this year's."""
+    text = f"{day:%a} {day.day} {day:%b}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def _headline(
+    foi_request: FoiRequest, dates: CaseDates, calendar: Calendar, days_left: int | None
+) -> tuple[str, str, str]:
+    status = foi_request.status
+    if status == Status.DRAFT:
+        return "Not sent yet: send it, then record the day it went", "act", "request"
+    if status in (Status.AWAITING_RESPONSE, Status.EXTENDED):
+        return _countdown("Reply", foi_request.next_due_on, dates.today, days_left, "chaser")
+    if status == Status.AWAITING_CLARIFICATION:
+        return (
+            "The body asked for clarification: answer it to restart the clock",
+            "act",
+            ("follow_up"),
+        )
+    if status == Status.AWAITING_REVIEW:
+        return _countdown(
+            "Internal review", foi_request.review_due_on, dates.today, days_left, "complaint"
+        )
+    if status in (Status.REFUSED, Status.PARTIALLY_SUCCESSFUL, Status.NOT_HELD):
+        return _after_answer(foi_request, dates, calendar)
+    if status == Status.WITH_REGULATOR:
+        return (
+            f"With {the(foi_request.regime_info.regulator)}: wait for its decision",
+            "waiting",
+            "",
+        )
+    label = foi_request.get_status_display()
+    return f"{label}: nothing is outstanding", "quiet", ""
+
+
+def _countdown(
+    what: str, due: dt.date | None, today: dt.date, days_left: int | None, letter: str
+) -> tuple[str, str, str]:
+    if due is None:
+        return f"{what} due: no date yet", "waiting", ""
+    on = short_date(due, today)
+    if days_left is None:
+        days_left = 0 if due == today else (1 if due > today else -1)
+    if days_left < 0:
+        return f"{what} overdue: was due {on} — {_working_days(-days_left)} late", "overdue", letter
+    if days_left == 0:
+        return f"{what} due today, {on}", "soon", ""
+    tone = "soon" if days_left <= 5 else "waiting"
+    return f"{what} due {on} — {_working_days(days_left)} left", tone, ""
+
+
+def _after_answer(
+    foi_request: FoiRequest, dates: CaseDates, calendar: Calendar
+) -> tuple[str, str, str]:
+    label = foi_request.get_status_display()
+    regime = foi_request.regime_info
+    if dates.review_decided_on is None and regime.review is not None and dates.responded_on:
+        deadline = review_request_deadline(regime, dates.responded_on, calendar)
+        if deadline is not None and deadline[0] >= dates.today:
+            by = short_date(deadline[0], dates.today)
+            return f"{label}: ask for an internal review by {by}", "act", "internal_review"
+    closes = foi_request.escalation_closes_on
+    if closes is not None and closes >= dates.today:
+        regulator = the(regime.regulator)
+        by = short_date(closes, dates.today)
+        return f"{label}: complain to {regulator} by {by}", "act", "complaint"
+    return f"{label}: see the steps below", "quiet", ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.http import QueryDict
 
 from requests_app.models import Status
@@ -84,6 +84,11 @@ NAV_SECTIONS = {
     "insights": "insights",
     "account": "account",
 }
+# Pages under /mail/ that belong to one request (its letters, uploads and messages), not to
+# the unmatched inbox.
+REQUEST_MAIL_PAGES = frozenset(
+    ("mail_message", "mail_confirm", "mail_raw", "mail_resend", "mail_upload", "mail_letter")
+)
 
 
 @register.simple_tag(takes_context=True)
@@ -92,4 +97,24 @@ def nav_section(context: dict[str, Any]) -> str:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     url_name = (match.url_name or "") if match else ""
+    if url_name in REQUEST_MAIL_PAGES:
+        return "requests"
     return NAV_SECTIONS.get(url_name.split("_")[0], "")
+
+
+@register.filter
+def active_filters(form: forms.Form, ignored: str = "") -> int:
+    """How many of a filter form's fields the query string sets: `{{ form|active_filters:"q" }}`.
+
+    The filter button shows it, so a collapsed panel still says that the list is narrowed.
+    """
+    if not form.is_bound:
+        return 0
+    skip = set(ignored.split(","))
+    return sum(1 for name in form.fields if name not in skip and _is_set(form[name].value()))
+
+
+def _is_set(value: object) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_is_set(item) for item in value)
+    return value not in (None, False) and bool(str(value).strip())

@@ -34,6 +34,7 @@ from requests_app.models import (
     Status,
 )
 from requests_app.models.requests import extension_left_to_body, extension_rule_words
+from requests_app.reports.next_steps import next_action
 from requests_app.views.access import (
     can_edit_request,
     editable_request,
@@ -164,10 +165,15 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     entries = timeline(foi_request)
     letters = [entry.message for entry in entries if entry.message is not None]
     reply_to_review = newest_reply_to_review(letters)
+    days_left = foi_request.working_days_left(today, NonWorkingDay.engine_days())
+    events = [entry.event for entry in entries if entry.event is not None]
     context = {
         "foi_request": foi_request,
         "today": today,
-        "days_left": foi_request.working_days_left(today, NonWorkingDay.engine_days()),
+        "days_left": days_left,
+        "next_action": next_action(
+            foi_request=foi_request, events=events, today=today, days_left=days_left
+        ),
         # A reply waits for review: it may well be the answer, so the request is not
         # called overdue until someone has said what it is.
         "is_overdue": foi_request.is_overdue(today) and reply_to_review is None,

@@ -92,6 +92,13 @@ def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(db: None) -> N
     ).replace("//", "/")
 
 
+def test_the_docs_page_has_the_sites_navigation(alice_client: Client) -> None:
+    html = alice_client.get("/api/v1/docs/").content.decode()
+    assert '<nav aria-label="Main" class="site-nav">' in html
+    assert "<h1>API documentation</h1>" in html
+    assert 'id="swagger-ui"' in html
+
+
 def test_the_docs_assets_are_found_by_the_static_files_finders() -> None:
     apps = [*settings.INSTALLED_APPS]
     if "drf_spectacular_sidecar" not in apps:

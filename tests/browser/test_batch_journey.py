@@ -74,6 +74,7 @@ def test_create_a_batch_and_fill_two_answers(page: Page, live_server, tmp_path: 
     page.get_by_role("link", name="The answers table").click()
     page.get_by_role("link", name="Fill in North Example ICB").click()
     expect(page.locator(".answer-sources .letter")).to_contain_text("We employ therapists: 42")
+    page.wait_for_load_state()  # the suggestion buttons work once the page's script has run
     page.get_by_role("button", name="Use 42").click()
     expect(page.get_by_label("Therapists")).to_have_value("42")
     page.get_by_label("Waiting list kept").fill("yes")

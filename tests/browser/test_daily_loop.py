@@ -248,9 +248,11 @@ def test_the_daily_loop_of_a_new_campaigner(
     expect(page.get_by_label("Email address")).to_have_value(CAMPAIGNER)
     shoot(page, "account-1280.png")
 
-    # Log a request to the NAO; its page shows its own reply address.
+    # Log a request to the NAO; its page shows its own reply address under "Add a reply".
     first = log_request(page, base, nao, "IAPT performance data")
     assert first.due_on == DUE_ON
+    page.get_by_role("link", name="Add a reply").click()
+    expect(page.locator("code.reply-address").first).to_be_visible()
     reply_to = page.locator("code.reply-address").first.inner_text().strip()
     assert reply_to.endswith(f"@{settings.FOI_INBOUND_DOMAIN}")
 
@@ -322,6 +324,7 @@ def test_the_daily_loop_of_a_new_campaigner(
     # deadline: the rule is set through its form on the request page.
     second = log_request(page, base, nao, "IAPT waiting times")
     assert second.due_on == DUE_ON
+    page.get_by_role("link", name="Record what happened").click()
     chase = page.locator("details.chaser-rule")
     assert chase.locator("summary h3").evaluate("e => getComputedStyle(e).display") == "inline"
     chase.locator("summary").click()

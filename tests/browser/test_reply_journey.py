@@ -72,6 +72,7 @@ def test_upload_a_reply_then_record_the_refusal_in_one_click(
     page.goto(f"{live_server.url}{foi_request.get_absolute_url()}")
     expect(page.locator(".badge--overdue")).to_be_visible()
 
+    page.get_by_role("link", name="Add a reply").click()
     page.locator("form.mail-upload-form input[type=file]").set_input_files(str(reply))
     page.locator("form.mail-upload-form").get_by_role("button", name="Upload").click()
 

@@ -58,6 +58,7 @@ def test_log_a_request_and_its_reply_with_a_pdf(
     assert foi_request.due_on == dt.date(2026, 2, 2)
     expect(page.get_by_text("Monday 2 February 2026").first).to_be_visible()
 
+    page.get_by_role("link", name="Record what happened").click()
     page.get_by_text("Log a letter, email or note").click()
     form = page.locator("form.message-form")
     form.get_by_label("Direction").select_option("in")

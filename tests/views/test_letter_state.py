@@ -38,13 +38,14 @@ def test_the_redirected_page_shows_the_letter_being_sent_then_sent(
 
     text = page.content.decode()
     assert page.redirect_chain == [(draft.get_absolute_url(), 302)]
-    assert '<span class="badge">Being sent</span>' in text
+    assert '<span class="badge badge--draft">Being sent</span>' in text
     assert "Sending “" in text and ">Draft<" not in text
 
     for callback in worker_not_yet_run:
         callback()
     after = alice_client.get(draft.get_absolute_url()).content.decode()
     assert len(mail.outbox) == 1
-    assert '<span class="badge">Awaiting response</span>' in after and "Sending “" not in after
+    assert '<span class="badge badge--awaiting_response">Awaiting response</span>' in after
+    assert "Sending “" not in after
     draft.refresh_from_db()
     assert draft.sent_on == dt.date(2026, 1, 15)

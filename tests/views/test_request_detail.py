@@ -101,3 +101,45 @@ def test_the_owner_gets_the_action_forms(
 def test_a_missing_reference_is_404(alice_client: Client) -> None:
     url = reverse("request_detail", kwargs={"reference": "FOI-2026-9999"})
     assert alice_client.get(url).status_code == 404
+
+
+def test_the_page_leads_with_the_reply_due_date_and_the_working_days_left(
+    alice_client: Client, alice_request: models.FoiRequest
+) -> None:
+    html = alice_client.get(alice_request.get_absolute_url()).text
+    lead = html.split('id="next-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Reply due Mon 2 Feb — 12 working days left" in lead
+    assert "Wait for the response, due by Mon 2 Feb 2026." in lead
+
+
+def test_a_refusal_leads_with_the_review_to_ask_for_and_its_letter_one_click_away(
+    alice_client: Client, alice_request: models.FoiRequest, user
+) -> None:  # type: ignore[no-untyped-def]
+    alice_request.record_response(
+        on=dt.date(2026, 1, 14), outcome=models.Status.REFUSED, actor=user
+    )
+    html = alice_client.get(alice_request.get_absolute_url()).text
+    lead = html.split('id="next-heading"', 1)[1].split("</section>", 1)[0]
+    # 40 working days after Wed 14 Jan 2026 (FOIA s.45 Code of Practice).
+    assert "Refused: ask for an internal review by Wed 11 Mar" in lead
+    letter = reverse(
+        "mail_letter", kwargs={"reference": alice_request.reference, "letter": "internal_review"}
+    )
+    assert f'href="{letter}">Write the internal review request</a>' in lead
+
+
+def test_the_message_page_belongs_to_requests_in_the_navigation(
+    alice_client: Client, alice_request: models.FoiRequest
+) -> None:
+    message = MessageFactory(request=alice_request, subject="Acknowledgement")
+    html = alice_client.get(reverse("mail_message", kwargs={"pk": message.pk})).text
+    assert '<a href="/requests/" aria-current="page">Requests</a>' in html
+    assert 'aria-current="page">Unmatched mail' not in html
+
+
+def test_the_filter_button_counts_the_active_filters(
+    alice_client: Client, alice_request: models.FoiRequest
+) -> None:
+    assert '<span class="count">' not in alice_client.get(reverse("request_list")).text
+    html = alice_client.get(reverse("request_list"), {"overdue": "on", "q": "consultants"}).text
+    assert '<span class="count">2 active</span>' in html
