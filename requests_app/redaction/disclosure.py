@@ -28,6 +28,7 @@ from django.db.models import QuerySet
 from requests_app.models import (
     Attachment,
     Campaign,
+    Channel,
     DisclosureAcceptance,
     DocumentPage,
     FoiRequest,
@@ -110,20 +111,22 @@ def disclosed_attachments(requests: QuerySet[FoiRequest]) -> list[Attachment]:
     return disclosable_attachments(attachments)
 
 
-def disclosed_messages(requests: QuerySet[FoiRequest]) -> list[Message]:
-    """The letters and replies of these requests whose text could leave the app."""
-    return list(
-        Message.objects.filter(request__in=requests)
-        .exclude(body_text="")
-        .select_related("request__campaign")
-        .order_by("sent_at", "id")
-    )
+def disclosed_messages(requests: QuerySet[FoiRequest], *, notes: bool = True) -> list[Message]:
+    """The letters and replies of these requests whose text could leave the app, and their
+    internal notes unless `notes` is False (for what never shows them)."""
+    messages = Message.objects.filter(request__in=requests).exclude(body_text="")
+    if not notes:
+        messages = messages.exclude(channel=Channel.NOTE)
+    return list(messages.select_related("request__campaign").order_by("sent_at", "id"))
 
 
-def check_requests(requests: QuerySet[FoiRequest], *, documents: bool = True) -> list[Finding]:
+def check_requests(
+    requests: QuerySet[FoiRequest], *, documents: bool = True, notes: bool = True
+) -> list[Finding]:
     """Findings for the text of every letter and reply of these requests and (unless
-    `documents` is False, for what carries no documents) every attachment, as disclosed."""
-    found = check_messages(disclosed_messages(requests))
+    `documents` is False, for what carries no documents) every attachment, as disclosed;
+    internal notes are left out when `notes` is False (for what never shows them)."""
+    found = check_messages(disclosed_messages(requests, notes=notes))
     if documents:
         found += check_attachments(disclosed_attachments(requests))
     return found

@@ -23,18 +23,18 @@ from requests_app.redaction.disclosure import Finding, check_requests, open_find
 MAX_AUDITED = 500
 CONFIRM_FIELD = "disclosure"
 CONFIRM_VALUE = "share-anyway"
-# What each output carries: a share link shows the correspondence but never the files.
-CARRIES_DOCUMENTS = {
-    "share_link": False,
-    "bundle": True,
-    "export": True,
-    "campaign_report": True,
-}
+# What each output carries: a share link shows the correspondence with the body, but
+# never the files or the internal notes.
+CARRIES_DOCUMENTS = {"share_link": False, "bundle": True, "export": True, "campaign_report": True}
+CARRIES_NOTES = {"share_link": False, "bundle": True, "export": True, "campaign_report": True}
 
 
 def unresolved_findings(requests: QuerySet[FoiRequest], *, output: str) -> list[Finding]:
     """The findings neither redacted nor accepted in what `output` would take out."""
-    return open_findings(check_requests(requests, documents=CARRIES_DOCUMENTS[output]))
+    findings = check_requests(
+        requests, documents=CARRIES_DOCUMENTS[output], notes=CARRIES_NOTES[output]
+    )
+    return open_findings(findings)
 
 
 def confirmed_leaving(

@@ -194,6 +194,18 @@ def test_a_share_link_carries_no_documents_so_only_the_letters_count_there(
     assert not models.GeneratedReport.objects.exists()
 
 
+def test_a_share_link_never_shows_internal_notes_so_they_do_not_stop_it(
+    foi_request: models.FoiRequest, alice_client: Client
+) -> None:
+    MessageFactory.create(request=foi_request, channel=models.Channel.NOTE, body_text=BODY)
+    assert findings(foi_request)
+    shared = _post("request_share", {"action": "create"})(alice_client, foi_request)
+    assert shared.status_code == 302 and models.ShareLink.objects.count() == 1
+    bundle = _post("request_bundle")(alice_client, foi_request)
+    assert bundle.status_code == 200 and PHONE in bundle.content.decode()  # type: ignore[attr-defined]
+    assert not models.GeneratedReport.objects.exists()
+
+
 def test_resolving_from_the_gate_comes_back_to_where_it_started(
     foi_request: models.FoiRequest, reply: models.Message, alice_client: Client
 ) -> None:
