@@ -58,6 +58,7 @@ from requests_app.models import (
     PublicBody,
     ReportKind,
 )
+from requests_app.redaction.checking import disclosure_gate
 from requests_app.reports import services as report_services
 from requests_app.reports.charts import exemptions_cited_svg, response_time_histogram_svg
 from requests_app.reports.statistics import insights
@@ -397,11 +398,20 @@ def next_member_url(batch: Batch, member: FoiRequest, request: HttpRequest) -> s
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def batch_answers_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     batch = visible_batch_or_404(request, pk)
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format.")
+    held = disclosure_gate(
+        request,
+        requests=visible_members(request, batch),
+        output="export",
+        subject=batch,
+        come_back_to=reverse("batch_answers", kwargs={"pk": batch.pk}),
+    )
+    if held is not None:
+        return held
     table = answers_table(batch, visible_members(request, batch))
     stem = f"{slugify(batch.title)[:60] or 'batch'}-answers-{timezone.localdate().isoformat()}"
     if fmt == "csv":
@@ -438,6 +448,13 @@ def batch_report(request: HttpRequest, pk: int) -> HttpResponse:
         reports=lambda: _batch_reports(batch, request),
         fingerprint=lambda: report_services.batch_fingerprint(batch, user, today),
         start=lambda: report_services.start_batch_report(batch=batch, user=user, today=today),
+        hold=lambda: disclosure_gate(
+            request,
+            requests=visible_members(request, batch),
+            output="batch_report",
+            subject=batch,
+            come_back_to=reverse("batch_report", kwargs={"pk": batch.pk}),
+        ),
     )
 
 

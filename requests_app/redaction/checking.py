@@ -220,6 +220,7 @@ OUTPUTS = {
     "bundle": {"done": "built", "verb": "build the bundle"},
     "export": {"done": "exported", "verb": "export"},
     "campaign_report": {"done": "built", "verb": "build the report"},
+    "batch_report": {"done": "built", "verb": "build the report"},
 }
 
 

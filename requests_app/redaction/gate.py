@@ -25,8 +25,14 @@ CONFIRM_FIELD = "disclosure"
 CONFIRM_VALUE = "share-anyway"
 # What each output carries: a share link shows the correspondence with the body, but
 # never the files or the internal notes.
-CARRIES_DOCUMENTS = {"share_link": False, "bundle": True, "export": True, "campaign_report": True}
-CARRIES_NOTES = {"share_link": False, "bundle": True, "export": True, "campaign_report": True}
+CARRIES_DOCUMENTS = {
+    "share_link": False,
+    "bundle": True,
+    "export": True,
+    "campaign_report": True,
+    "batch_report": True,
+}
+CARRIES_NOTES = {**CARRIES_DOCUMENTS, "share_link": False}
 
 
 def unresolved_findings(requests: QuerySet[FoiRequest], *, output: str) -> list[Finding]:

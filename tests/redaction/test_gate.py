@@ -19,7 +19,13 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from requests_app import models
 from requests_app.redaction.disclosure import check_requests
-from tests.factories import CampaignFactory, FoiRequestFactory, MembershipFactory, MessageFactory
+from tests.factories import (
+    BatchFactory,
+    CampaignFactory,
+    FoiRequestFactory,
+    MembershipFactory,
+    MessageFactory,
+)
 from tests.redaction.documents import attach, text_pdf
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +43,9 @@ def campaign(user: User) -> models.Campaign:
 
 @pytest.fixture
 def foi_request(user: User, campaign: models.Campaign) -> models.FoiRequest:
+    batch = BatchFactory.create(owner=user, campaign=campaign)
     return FoiRequestFactory.create(
-        owner=user, campaign=campaign, visibility=models.Visibility.CAMPAIGN
+        owner=user, campaign=campaign, visibility=models.Visibility.CAMPAIGN, batch=batch
     )
 
 
@@ -80,6 +87,8 @@ ROUTE_KWARGS: dict[str, Callable[[models.FoiRequest], dict[str, str]]] = {
     "campaign_report": lambda foi_request: {"slug": foi_request.campaign.slug},  # type: ignore[union-attr]
     "request_export_csv": lambda _foi_request: {},
     "request_export_xlsx": lambda _foi_request: {},
+    "batch_report": lambda foi_request: {"pk": str(foi_request.batch_id)},
+    "batch_answers_export": lambda foi_request: {"pk": str(foi_request.batch_id), "fmt": "csv"},
 }
 
 
@@ -113,6 +122,8 @@ OUTPUTS = {
     "CSV export": Output(_post("request_export_csv"), _file_of("text/csv")),
     "Excel export": Output(_post("request_export_xlsx"), _file_of(XLSX)),
     "ZIP export": Output(_post("request_export_zip"), _file_of("application/zip")),
+    "batch report": Output(_post("batch_report"), _rows(models.ReportKind.BATCH_REPORT)),
+    "batch answers export": Output(_post("batch_answers_export"), _file_of("text/csv")),
 }
 
 

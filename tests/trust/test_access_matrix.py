@@ -348,7 +348,7 @@ ROWS: list[Row] = [
     Row("batch_action", SIGNED_IN_405, EDITORS, batch_pk, {"action": "chaser", "scope": "all"}),
     Row("batch_fields", EDITORS, EDITORS_FORM, batch_pk),
     Row("batch_answers", MEMBERS, SIGNED_IN_405, batch_pk),
-    Row("batch_answers_export", MEMBERS, SIGNED_IN_405, batch_export),
+    Row("batch_answers_export", MEMBERS, MEMBERS, batch_export),
     Row("batch_answer", EDITORS, EDITORS, batch_member),
     Row("batch_report", MEMBERS, MEMBERS, batch_pk),
     Row("batch_report_download", OWN_ONLY, SIGNED_IN_405, batch_report),
