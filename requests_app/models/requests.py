@@ -24,6 +24,7 @@ from requests_app.deadlines.clock import (
     compute_deadlines,
 )
 from requests_app.deadlines.regimes import ReasonablePeriod, Regime, get_regime
+from requests_app.per_request import once_per_request
 from requests_app.models.bodies import PublicBody, Tag, regime_choices
 from requests_app.models.campaigns import Campaign, Membership, Role
 from requests_app.models.law import Exemption, NonWorkingDay
@@ -235,10 +236,15 @@ def campaign_ids_of(user: User, roles: Iterable[str] | None = None) -> list[int]
     A literal list lets PostgreSQL combine the owner and campaign indexes (a bitmap OR)
     instead of testing a subquery against every request of a large archive.
     """
-    memberships = Membership.objects.filter(user=user)
-    if roles is not None:
-        memberships = memberships.filter(role__in=list(roles))
-    return list(memberships.values_list("campaign_id", flat=True))
+    wanted = None if roles is None else tuple(sorted(roles))
+
+    def read() -> list[int]:
+        memberships = Membership.objects.filter(user=user)
+        if wanted is not None:
+            memberships = memberships.filter(role__in=wanted)
+        return list(memberships.order_by().values_list("campaign_id", flat=True))
+
+    return list(once_per_request(("campaign_ids_of", user.pk, wanted), read))
 
 
 def visible_to_q(user: User, through: str = "") -> Q:

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from requests_app.filters import (
     DATE_INPUT,
+    BodyFilter,
     NamedModelChoiceFilter,
     visible_bodies,
     visible_campaigns,
@@ -53,8 +54,11 @@ class SearchFilterSet(django_filters.FilterSet):
         method="unfiltered",
         widget=forms.CheckboxSelectMultiple,
     )
-    body = NamedModelChoiceFilter(
-        label="Public body", queryset=visible_bodies, method="unfiltered", widget=QuickSelect
+    body = BodyFilter(
+        label="Public body",
+        queryset=visible_bodies,
+        method="unfiltered",
+        help_text="Its name or short name.",
     )
     campaign = NamedModelChoiceFilter(
         queryset=visible_campaigns, method="unfiltered", widget=QuickSelect

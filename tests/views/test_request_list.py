@@ -105,11 +105,26 @@ def test_the_campaign_and_body_choices_only_offer_what_i_can_see(
     response = alice_client.get(reverse("request_list"))
     assert "Secret Campaign" not in response.text
     assert "Office of Hidden Things" not in response.text
-    assert "Department of Examples" in response.text
     asked = alice_client.get(reverse("request_list"), {"campaign": secret.slug})
     assert asked.status_code == 200
     assert "Select a valid choice" in asked.text
     assert references(asked) == []
+    for hidden in (hidden_body.slug, hidden_body.name):
+        asked = alice_client.get(reverse("request_list"), {"public_body": hidden})
+        assert "None of the bodies you have requests to is called" in asked.text
+        assert references(asked) == []
+
+
+def test_the_body_box_takes_a_bodys_slug_name_or_short_name(
+    alice_client: Client, alice_request: models.FoiRequest
+) -> None:
+    body = alice_request.public_body
+    for typed in (body.slug, body.name.upper(), body.short_name):
+        asked = alice_client.get(reverse("request_list"), {"public_body": typed})
+        assert references(asked) == [alice_request.reference], typed
+    page = alice_client.get(reverse("request_list"))
+    assert "<option" not in page.text.split('name="public_body"')[1].split(">")[0]
+    assert page.text.count("<option") < 60  # statuses, campaigns, laws: no list of bodies
 
 
 @pytest.mark.parametrize("bad", ["2026-13-45", "yesterday", "15/01/2026x"])
