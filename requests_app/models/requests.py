@@ -24,10 +24,10 @@ from requests_app.deadlines.clock import (
     compute_deadlines,
 )
 from requests_app.deadlines.regimes import ReasonablePeriod, Regime, get_regime
-from requests_app.per_request import once_per_request
 from requests_app.models.bodies import PublicBody, Tag, regime_choices
 from requests_app.models.campaigns import Campaign, Membership, Role
 from requests_app.models.law import Exemption, NonWorkingDay
+from requests_app.per_request import once_per_request
 from requests_app.review_request import review_request_closes
 
 
