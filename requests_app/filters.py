@@ -95,8 +95,10 @@ class BodyField(NamedModelChoiceField):
 
     widget = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
 
-    def to_python(self, value: Any) -> Any:
+    def clean(self, value: Any) -> Any:
         if value in self.empty_values:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return None
         text = str(value).strip()
         bodies = self.queryset

@@ -73,7 +73,7 @@ def cached_statistics(
     if figures is None:
         figures = request_statistics(requests, today=today)
         cache.set(key, figures, HEADLINE_SECONDS)
-    return figures  # type: ignore[no-any-return]
+    return figures
 
 
 @register.filter

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
