@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from requests_app import models
+from requests_app.views import listing
 from tests.factories import (
     CampaignFactory,
     FoiRequestFactory,
@@ -157,6 +158,23 @@ def test_it_paginates_by_50(alice_client: Client, user: AbstractBaseUser) -> Non
     assert len(second.context["rows"]) == 5
     assert not set(references(first)) & set(references(second))
     assert "Page 1 of 2" in first.text
+
+
+def test_a_very_long_list_says_more_than_and_still_shows_its_last_counted_page(
+    alice_client: Client, user: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Counting stops at the cap (10,000 by default): here 60, with 110 requests.
+    monkeypatch.setattr(listing, "COUNT_CAP", 60)
+    FoiRequestFactory.create_batch(110, owner=user)
+    first = alice_client.get(reverse("request_list"))
+    assert "More than 60 requests." in first.text
+    assert "Page 1 of 2+" in first.text
+    second = alice_client.get(reverse("request_list"), {"page": 2})
+    assert len(second.context["rows"]) == 50
+    beyond = alice_client.get(reverse("request_list"), {"page": 9})
+    assert references(beyond) == references(second)
+    small = alice_client.get(reverse("request_list"), {"q": "no such title"})
+    assert "0 requests." in small.text
 
 
 @pytest.mark.parametrize(
