@@ -68,17 +68,29 @@ class SearchFilterSet(django_filters.FilterSet):
         method="unfiltered",
         widget=QuickSelectMultiple(attrs={"size": 4}),
     )
-    regime = django_filters.ChoiceFilter(label="Law", choices=regime_choices, method="unfiltered")
+    regime = django_filters.ChoiceFilter(
+        label="Law", choices=regime_choices, method="unfiltered", widget=QuickSelect
+    )
     date_from = django_filters.DateFilter(label="From", widget=DATE_INPUT, method="unfiltered")
     date_to = django_filters.DateFilter(label="To", widget=DATE_INPUT, method="unfiltered")
     file_type = django_filters.ChoiceFilter(
-        label="File type", choices=list(FILE_TYPE_LABELS.items()), method="unfiltered"
+        label="File type",
+        choices=list(FILE_TYPE_LABELS.items()),
+        method="unfiltered",
+        widget=QuickSelect,
     )
     exemption = django_filters.ModelChoiceFilter(
-        label="Exemption cited", queryset=Exemption.objects.all(), method="unfiltered"
+        label="Exemption cited",
+        queryset=Exemption.objects.all(),
+        method="unfiltered",
+        widget=QuickSelect,
     )
     sort = django_filters.ChoiceFilter(
-        label="Order", choices=list(SORT_LABELS.items()), empty_label=None, method="unfiltered"
+        label="Order",
+        choices=list(SORT_LABELS.items()),
+        empty_label=None,
+        method="unfiltered",
+        widget=QuickSelect,
     )
     request = django_filters.ModelChoiceFilter(
         label="Within request",
