@@ -112,7 +112,7 @@ def wait_for_port(port: int, timeout: float = 60.0) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def wrk(port: int, path: str, cookie: str, seconds: int, connections: int) -> dict[str, float]:
+def wrk(port: int, path: str, cookie: str, seconds: int, connections: int) -> dict[str, Any]:
     program = shutil.which("wrk")
     if program is None:
         raise RuntimeError("wrk is not installed (Debian: apt-get install wrk)")
@@ -122,6 +122,8 @@ def wrk(port: int, path: str, cookie: str, seconds: int, connections: int) -> di
             f"-t{min(connections, 2)}",
             f"-c{connections}",
             f"-d{seconds}s",
+            "--timeout",
+            "10s",
             "--latency",
             "-H",
             f"Cookie: {cookie}",
@@ -137,7 +139,11 @@ def wrk(port: int, path: str, cookie: str, seconds: int, connections: int) -> di
     failures = int(bad.group(1)) if bad else 0
     if errors:
         failures += sum(int(errors.group(n)) for n in range(1, 5))
-    return {"pages_per_second": float(rate.group(1)) if rate else 0.0, "errors": failures}
+    return {
+        "pages_per_second": float(rate.group(1)) if rate else 0.0,
+        "errors": failures,
+        "wrk": output,
+    }
 
 
 def under_load(
