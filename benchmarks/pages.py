@@ -1,204 +1,98 @@
-"""Server time of the main pages through Django's test client, and list pages under load
-through gunicorn on loopback. Run on a database loaded with `seed_bench`."""
+"""The main pages beside their floors, at two archive sizes, and the list under load.
+
+`python -m benchmarks.pages --database SMALL_URL --database LARGE_URL [--base DIR]`
+measures every main page on each database (loaded with `scripts/seed_to.py`):
+
+- app p50/p95: server time through Django's test client, every middleware included;
+- SQL: the page's own statements replayed bare on a cursor (`benchmarks/probe.py`);
+- floor: that SQL plus the trivial view's time beyond its own SQL (a login-required view
+  answering "ok" through the same middleware); ratio = app p50 ÷ floor;
+- growth: a page's p50 on the large archive ÷ its p50 on the small one;
+- under load: wrk against gunicorn (`gunicorn.conf.py`, the app preloaded), the request
+  list and the trivial view in the same run, pages per second.
+
+With `--base DIR` the same is measured for the project checked out in DIR (e.g. a
+worktree of main) in the same run, alternating with this checkout, so that before and
+after see the same machine load.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
+import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
-import threading
+import tempfile
 import time
-from dataclasses import asdict, dataclass
-from functools import partial
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-from benchmarks.common import (
-    Measurement,
-    machine_description,
-    merge_subsection,
-    record_json,
-    setup_django,
-    summarise,
-    time_it,
-    write_section,
-)
+from benchmarks.common import ROOT, machine_description, write_section
 
-LIST_TARGET = "median ≤ 30 ms, p95 ≤ 80 ms"
-NOTES = """Where the time goes, and what meeting the targets would take:
-
-- Database: every page reads the session, the user, their two-factor devices and their
-  campaigns (4 round trips) before its own queries. On the lists the largest is the count
-  of what the user may see: about 20-30 ms for 70,000 requests even though PostgreSQL
-  counts from the narrow `request_visibility` index alone. Deep pages find their keys
-  first through the due-date index (which holds the visibility columns), so page 1,000
-  costs about what page 1 does.
-- Python: most of the rest. Rendering fifty rows through the templates, and the filter
-  form's list of every body the user has written to (1,000 options for the archivist and
-  the campaigner alike: about 20 ms of query and 10 ms of markup, after the options
-  stopped going through Django's widget templates).
-- Under load the server does the same work: 4 workers on 2 cores sharing them with
-  PostgreSQL give about 1/(CPU per page) pages a second. 150 pages a second would need
-  about 13 ms of CPU per page, a fifth of what a list costs now.
-- What it would take: a count that stops at a cap ("more than 10,000") with keyset
-  "next" links past it, or a per-user count kept up to date on writes; a body search box
-  instead of a select listing every body; rows rendered in Python as the batch grid does,
-  or cached per request state; the campaign page's figures cached until one of its
-  requests changes (four grouped queries of about 25 ms for 1,400 requests); letters
-  older than the last few collapsed on the detail page and fetched when opened (100
-  letters are 130 KB of HTML).
-"""
+PROBE = Path(__file__).resolve().parent / "probe.py"
+ARCHIVIST = "bench-archivist"
+LOAD_PAGE = "request list (campaigner)"
+TRIVIAL = "/__bench__/trivial/"
+RATIO_TARGET = 1.5
+P95_TARGET = 80.0
+GROWTH_TARGET = 1.3
+LOAD_TARGET = 150.0
+LOAD_SHARE_TARGET = 0.4
 
 
-@dataclass
-class LoadResult:
-    pages_per_second: float
-    requests: int
-    errors: int
-    seconds: float
+@dataclass(frozen=True)
+class Tree:
+    label: str
+    source: Path
 
 
-def bench_user():
-    """The campaigner with the most requests of their own (two campaigns' worth in view)."""
-    from django.contrib.auth.models import User
-    from django.db.models import Count
+# --- what to measure -------------------------------------------------------------------
 
-    from requests_app.bench_data import ARCHIVIST
 
-    return (
-        User.objects.filter(username__startswith="bench")
-        .exclude(username=ARCHIVIST)
-        .annotate(n=Count("foi_requests"))
-        .order_by("-n")
-        .first()
+def plan_for(database_url: str) -> dict[str, Any]:
+    """Users and page URLs on one database, worked out by this checkout."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    output = subprocess.run(
+        [sys.executable, "-m", "benchmarks.plan"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return dict(json.loads(output))
+
+
+def probe(tree: Tree, database_url: str, plan_file: Path, runs: int) -> dict[str, Any]:
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+    env.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    command = [
+        str(tree.source / ".venv" / "bin" / "python"),
+        str(PROBE),
+        "--source",
+        str(tree.source),
+        "--plan",
+        str(plan_file),
+        "--runs",
+        str(runs),
+    ]
+    finished = subprocess.run(  # noqa: S603 - our own probe
+        command, env=env, check=False, capture_output=True, text=True
     )
+    if finished.returncode != 0:
+        raise RuntimeError(f"{tree.label}: the probe failed\n{finished.stderr[-3000:]}")
+    return dict(json.loads(finished.stdout))
 
 
-def archivist():
-    """A member of every campaign: sees most of the archive."""
-    from django.contrib.auth.models import User
-
-    from requests_app.bench_data import ARCHIVIST
-
-    return User.objects.get(username=ARCHIVIST)
-
-
-def request_with_messages(user, count: int = 100):
-    """A campaign request of the user's with `count` messages (made once, then reused)."""
-    from django.utils import timezone
-
-    from requests_app.models import Direction, FoiRequest, Message
-
-    marker = "Benchmark: a long correspondence"
-    foi_request = FoiRequest.objects.filter(title=marker, owner=user).first()
-    if foi_request:
-        return foi_request
-    template = FoiRequest.objects.filter(owner=user).exclude(campaign=None).first()
-    assert template is not None, "run seed_bench first"
-    foi_request = FoiRequest.objects.create(
-        title=marker,
-        public_body=template.public_body,
-        owner=user,
-        campaign=template.campaign,
-        regime="uk-foia",
-    )
-    foi_request.mark_sent(on=timezone.localdate() - dt.timedelta(days=200))
-    start = timezone.now() - dt.timedelta(days=200)
-    Message.objects.bulk_create(
-        Message(
-            request=foi_request,
-            direction=Direction.INCOMING if n % 2 else Direction.OUTGOING,
-            sent_at=start + dt.timedelta(hours=n),
-            subject=f"Message {n}",
-            body_text="Dear requester, " * 40,
-        )
-        for n in range(count)
-    )
-    return foi_request
-
-
-def page_urls(user) -> dict[str, str]:
-    from django.db.models import Count
-
-    from requests_app.models import FoiRequest, PublicBody
-
-    visible = FoiRequest.objects.visible_to(user)
-    busiest_body = (
-        PublicBody.objects.filter(requests__in=visible)
-        .annotate(n=Count("requests"))
-        .order_by("-n")
-        .first()
-    )
-    assert busiest_body is not None, "run seed_bench first"
-    detail = request_with_messages(bench_user())
-    campaign = detail.campaign
-    deep = min(1000, max(1, visible.count() // 50))
-    return {
-        "dashboard": "/",
-        "request list": "/requests/",
-        "request list, body + status filter": (
-            f"/requests/?public_body={busiest_body.slug}&status=awaiting_response"
-        ),
-        "request list, sorted by due date": "/requests/?sort=due",
-        f"request list, page {deep:,}": f"/requests/?page={deep}",
-        "request detail, 100 messages": f"/requests/{detail.reference}/",
-        "body page": f"/bodies/{busiest_body.slug}/",
-        "campaign page": f"/campaigns/{campaign.slug}/",
-        "campaign insights": f"/campaigns/{campaign.slug}/insights/",
-    }
-
-
-def page_measurements(runs: int) -> list[Measurement]:
-    """Every page as the archivist (most of the archive in view), the lists also as a
-    campaigner with two campaigns' requests in view."""
-    from django.test import Client
-
-    from requests_app.models import FoiRequest
-
-    results = []
-    for who, user, names in (
-        ("archivist", archivist(), None),
-        ("campaigner", bench_user(), ("dashboard", "request list")),
-    ):
-        client = Client()
-        client.force_login(user)
-        seen = FoiRequest.objects.visible_to(user).count()
-        for name, url in page_urls(user).items():
-            if names is not None and name not in names:
-                continue
-            response = client.get(url)
-            if response.status_code != 200:
-                print(f"skipping {name}: {url} answered {response.status_code}", file=sys.stderr)
-                continue
-            samples = time_it(partial(client.get, url), runs=runs)
-            label = f"{name} ({who}, {seen:,} requests in view)"
-            queries = count_queries(client, url)
-            if name == "campaign insights":  # its own target, in the insights section
-                results.append(summarise(label, samples, queries=queries, target="—"))
-                continue
-            measurement = summarise(label, samples, queries=queries, target=LIST_TARGET)
-            met = measurement.median_ms <= 30 and measurement.p95_ms <= 80
-            measurement.verdict = "met" if met else "missed"
-            results.append(measurement)
-    return results
-
-
-def count_queries(client, url: str) -> int:
-    """Queries one page view runs (execute_wrapper sees them whatever DEBUG says)."""
-    from django.db import connection
-
-    executed: list[str] = []
-
-    def record(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        client.get(url)
-    return len(executed)
+# --- under load ------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -207,50 +101,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def session_cookie(user) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
-def load_test(
-    *, workers: int = 4, clients: int = 20, seconds: float = 15.0, warmup: float = 3.0
-) -> LoadResult:
-    """List pages per second through gunicorn on loopback, with `clients` concurrent users.
-
-    gunicorn runs with the project's gunicorn.conf.py, as in production; the clients make
-    requests for `warmup` seconds before the count starts.
-    """
-    port = free_port()
-    cookie = session_cookie(bench_user())
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-        env={
-            **os.environ,
-            "DEBUG": "0",
-            "WEB_CONCURRENCY": str(workers),
-            "FOI_BIND": f"127.0.0.1:{port}",
-            "FOI_ACCESS_LOG": "/dev/null",
-        },
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port)
-        hammer(port, cookie, clients=clients, seconds=warmup)
-        return hammer(port, cookie, clients=clients, seconds=seconds)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-
-
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
+def wait_for_port(port: int, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -261,89 +112,287 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def hammer(port: int, cookie: str, *, clients: int, seconds: float) -> LoadResult:
-    counts = {"ok": 0, "errors": 0}
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
+def wrk(port: int, path: str, cookie: str, seconds: int, connections: int) -> dict[str, Any]:
+    program = shutil.which("wrk")
+    if program is None:
+        raise RuntimeError("wrk is not installed (Debian: apt-get install wrk)")
+    output = subprocess.run(  # noqa: S603 - wrk on loopback
+        [
+            program,
+            f"-t{min(connections, 2)}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-H",
+            f"Cookie: {cookie}",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors:.*?(\d+).*?(\d+).*?(\d+).*?(\d+)", output)
+    failures = int(bad.group(1)) if bad else 0
+    if errors:
+        failures += sum(int(errors.group(n)) for n in range(1, 5))
+    return {
+        "pages_per_second": float(rate.group(1)) if rate else 0.0,
+        "errors": failures,
+        "wrk": output,
+    }
 
-    def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while time.monotonic() < stop_at:
-            try:
-                connection.request("GET", "/requests/", headers={"Cookie": cookie})
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                ok = False
-            with lock:
-                counts["ok" if ok else "errors"] += 1
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    return LoadResult(counts["ok"] / elapsed, counts["ok"], counts["errors"], elapsed)
-
-
-def report(measurements: list[Measurement], load: LoadResult, requests: int) -> tuple[str, str]:
-    """This database's subsection of the Pages section: its heading and its text."""
-    load_average = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    rows = "\n".join(measurement.row() for measurement in measurements)
-    verdict = "met" if load.pages_per_second >= 150 and load.errors == 0 else "missed"
-    heading = f"### {database_description()}, {requests:,} requests"
-    return (
-        heading,
-        f"""{heading}
-
-`python -m benchmarks.pages` (run by `make bench`) on {machine_description()}, an archive
-of {requests:,} requests from `seed_bench`. Server time through Django's test client,
-median and 95th percentile of the runs after 3 warm-up runs; measured
-{dt.date.today():%d %B %Y}, load average {load_average} when it ended.
-
-| page | median ms | p95 ms | queries | target | |
-|---|---|---|---|---|---|
-{rows}
-
-Under load: gunicorn with `gunicorn.conf.py` (4 workers, the app preloaded), 20 concurrent
-clients on loopback fetching the campaigner's request list for {load.seconds:.0f} s after a
-warm-up: **{load.pages_per_second:.1f} list pages per second**, {load.errors} errors
-(target ≥ 150 pages per second: {verdict}).
-""",
+def under_load(
+    tree: Tree, database_url: str, plan: dict[str, Any], seconds: int, workers: int
+) -> dict[str, Any]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "WEB_CONCURRENCY": str(workers),
+        "FOI_BIND": f"127.0.0.1:{port}",
+        "FOI_ACCESS_LOG": "/dev/null",
+        "FOI_WEB_MAX_REQUESTS": "0",
+        "LOG_LEVEL": "WARNING",
+        "FOI_BENCH_SOURCE": str(tree.source),
+    }
+    env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    server = subprocess.Popen(  # noqa: S603 - gunicorn of the tree being measured
+        [
+            str(tree.source / ".venv" / "bin" / "python"),
+            "-m",
+            "gunicorn",
+            "--config",
+            str(tree.source / "gunicorn.conf.py"),
+            "--chdir",
+            str(tree.source),
+            "--pythonpath",
+            str(PROBE.parent),
+            "probe:application",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
+    try:
+        wait_for_port(port)
+        cookie = plan["cookies"]["campaigner"]
+        page = plan["pages"]["campaigner"][LOAD_PAGE]
+        wrk(port, page, cookie, 2, 10)  # warm every worker
+        wrk(port, TRIVIAL, cookie, 2, 10)
+        return {
+            "list": wrk(port, page, cookie, seconds, 20),
+            "trivial": wrk(port, TRIVIAL, cookie, seconds, 20),
+        }
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
 
 
-def database_description() -> str:
-    from django.db import connection
+# --- the run ---------------------------------------------------------------------------
 
-    if connection.vendor == "postgresql":
-        return f"PostgreSQL {connection.pg_version // 10000}"  # type: ignore[attr-defined]
-    import sqlite3
 
-    return f"SQLite {sqlite3.sqlite_version}"
+def describe(database_url: str, plan: dict[str, Any]) -> str:
+    kind = "PostgreSQL" if urlsplit(database_url).scheme.startswith("postgres") else "SQLite"
+    return f"{kind}, {plan['requests']:,} requests"
+
+
+def run(
+    trees: list[Tree], databases: list[str], runs: int, rounds: int, load_seconds: int
+) -> dict[str, Any]:
+    """Every tree on every database, the trees alternating round by round."""
+    results: dict[str, Any] = {"databases": {}}
+    for database_url in databases:
+        plan = plan_for(database_url)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+            json.dump(plan, handle)
+        plan_file = Path(handle.name)
+        per_tree: dict[str, Any] = {tree.label: {"probes": [], "load": []} for tree in trees}
+        for round_number in range(rounds):
+            order = trees if round_number % 2 == 0 else list(reversed(trees))
+            for tree in order:
+                per_tree[tree.label]["probes"].append(probe(tree, database_url, plan_file, runs))
+        if load_seconds:
+            for round_number in range(rounds):
+                order = trees if round_number % 2 == 0 else list(reversed(trees))
+                for tree in order:
+                    load = under_load(tree, database_url, plan, load_seconds, workers=4)
+                    per_tree[tree.label]["load"].append(load)
+        plan_file.unlink()
+        results["databases"][database_url] = {
+            "description": describe(database_url, plan),
+            "plan": {key: value for key, value in plan.items() if key != "cookies"},
+            "trees": {label: combine(data) for label, data in per_tree.items()},
+        }
+    results["load_average"] = os.getloadavg()
+    return results
+
+
+def combine(data: dict[str, Any]) -> dict[str, Any]:
+    """The median across rounds of each page's figures, and the best load round."""
+    pages: dict[str, Any] = {}
+    for name in data["probes"][0]["pages"]:
+        rounds = [probe["pages"][name] for probe in data["probes"] if "app" in probe["pages"][name]]
+        if not rounds:
+            pages[name] = data["probes"][0]["pages"][name]
+            continue
+        pages[name] = {
+            **rounds[0],
+            "app": {key: median([r["app"][key] for r in rounds]) for key in ("p50", "p95")},
+            "sql": {key: median([r["sql"][key] for r in rounds]) for key in ("p50", "p95")},
+            "trivial": median([r["trivial"] for r in rounds]),
+            "floor": median([r["floor"] for r in rounds]),
+        }
+    load = data["load"]
+    best = max(load, key=lambda item: item["list"]["pages_per_second"]) if load else None
+    return {"pages": pages, "load": best, "load_rounds": load}
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+# --- the report ------------------------------------------------------------------------
+
+
+def page_table(results: dict[str, Any], label: str) -> str:
+    databases = list(results["databases"].values())
+    small, large = databases[0], databases[-1]
+    rows = [
+        f"| page | app p50 ms | app p95 ms | SQL bare ms | trivial ms | floor ms | "
+        f"app ÷ floor | queries | HTML KB | p50 at {small['plan']['requests']:,} ms | growth |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, page in large["trees"][label]["pages"].items():
+        if "app" not in page:
+            rows.append(f"| {name} | answered {page['status']} | | | | | | | | | |")
+            continue
+        ratio = page["app"]["p50"] / page["floor"]
+        before = small["trees"][label]["pages"].get(name, {})
+        growth = page["app"]["p50"] / before["app"]["p50"] if "app" in before else None
+        met = ratio <= RATIO_TARGET and page["app"]["p95"] <= P95_TARGET
+        met = met and (growth is None or growth <= GROWTH_TARGET)
+        rows.append(
+            f"| {name} | {page['app']['p50']:.1f} | {page['app']['p95']:.1f} "
+            f"| {page['sql']['p50']:.1f} | {page['trivial']:.1f} | {page['floor']:.1f} "
+            f"| {ratio:.2f}{'' if met else ' ✗'} | {page['queries']} "
+            f"| {page['html_bytes'] / 1024:.0f} "
+            f"| {before['app']['p50']:.1f} | {growth:.2f} |"
+            if growth is not None
+            else f"| {name} | {page['app']['p50']:.1f} | {page['app']['p95']:.1f} "
+            f"| {page['sql']['p50']:.1f} | {page['trivial']:.1f} | {page['floor']:.1f} "
+            f"| {ratio:.2f} | {page['queries']} | {page['html_bytes'] / 1024:.0f} | | |"
+        )
+    return "\n".join(rows)
+
+
+def load_lines(results: dict[str, Any], label: str) -> str:
+    lines = []
+    for database in results["databases"].values():
+        load = database["trees"][label]["load"]
+        if not load:
+            continue
+        listing, trivial = load["list"], load["trivial"]
+        share = listing["pages_per_second"] / max(trivial["pages_per_second"], 1e-9)
+        met = listing["pages_per_second"] >= LOAD_TARGET and share >= LOAD_SHARE_TARGET
+        lines.append(
+            f"| {database['description']} | {listing['pages_per_second']:.0f} "
+            f"| {trivial['pages_per_second']:.0f} | {share:.2f} "
+            f"| {listing['errors'] + trivial['errors']} | {'met' if met else 'missed'} |"
+        )
+    header = (
+        "| archive | list pages/s | trivial view pages/s | list ÷ trivial | errors | target |\n"
+        "|---|---|---|---|---|---|"
+    )
+    return header + "\n" + "\n".join(lines)
+
+
+def comparison_table(results: dict[str, Any], before: str, after: str) -> str:
+    large = list(results["databases"].values())[-1]
+    rows = [
+        f"| page | {before} p50 | {after} p50 | {before} p95 | {after} p95 "
+        f"| {before} floor | {after} floor | {before} ÷ floor | {after} ÷ floor |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    old_pages = large["trees"][before]["pages"]
+    for name, page in large["trees"][after]["pages"].items():
+        old = old_pages.get(name, {})
+        if "app" not in page or "app" not in old:
+            continue
+        rows.append(
+            f"| {name} | {old['app']['p50']:.1f} | {page['app']['p50']:.1f} "
+            f"| {old['app']['p95']:.1f} | {page['app']['p95']:.1f} "
+            f"| {old['floor']:.1f} | {page['floor']:.1f} "
+            f"| {old['app']['p50'] / old['floor']:.2f} "
+            f"| {page['app']['p50'] / page['floor']:.2f} |"
+        )
+    for label in (before, after):
+        load = large["trees"][label]["load"]
+        if load:
+            rows.append(
+                f"| list under load, {label} | {load['list']['pages_per_second']:.0f} pages/s "
+                f"| trivial {load['trivial']['pages_per_second']:.0f}/s | | | | | | |"
+            )
+    return "\n".join(rows)
+
+
+def report(results: dict[str, Any], trees: list[Tree], runs: int, rounds: int) -> str:
+    load_average = ", ".join(f"{value:.1f}" for value in results["load_average"])
+    ours = trees[0].label
+    parts = [
+        f"`make bench` (`python -m benchmarks.pages`) on {machine_description()}; "
+        f"{runs} timed views per page per round after 3 warm-ups, {rounds} rounds "
+        f"(medians across rounds); measured {dt.date.today():%d %B %Y}, load average "
+        f"{load_average} at the end (the machine is shared: figures are noisy).",
+        "Targets: app p50 ≤ 1.5 × floor and p95 ≤ 80 ms; growth ≤ 1.3 from the small "
+        "archive to the large; the list under load ≥ 150 pages/s and ≥ 0.4 × the trivial "
+        "view's rate. ✗ marks a page that misses one of them.",
+    ]
+    for database in results["databases"].values():
+        parts.append(f"Archive: {database['description']}.")
+    parts += [f"#### Pages, {list(results['databases'].values())[-1]['description']}"]
+    parts += [page_table(results, ours)]
+    parts += ["#### Under load (wrk, 20 connections, gunicorn with 4 workers)"]
+    parts += [load_lines(results, ours)]
+    if len(trees) > 1:
+        parts += [f"#### Before ({trees[1].label}) and after ({ours}), in the same run"]
+        parts += [comparison_table(results, trees[1].label, ours)]
+        parts += [load_lines(results, trees[1].label)]
+    return "\n\n".join(parts) + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", action="append", required=True, help="small, then large")
+    parser.add_argument("--base", type=Path, help="another checkout to measure beside this one")
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--load-seconds", type=float, default=15.0)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--load-seconds", type=int, default=10)
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument("--no-write", action="store_true", help="print, leave the docs alone")
+    parser.add_argument("--from-json", type=Path, help="report the figures of an earlier run")
     options = parser.parse_args(argv)
-    setup_django()
-    from requests_app.models import FoiRequest
-
-    measurements = page_measurements(runs=options.runs)
-    load = load_test(seconds=options.load_seconds)
-    heading, text = report(measurements, load, FoiRequest.objects.count())
+    trees = [Tree("this checkout", ROOT)]
+    if options.base:
+        trees.append(Tree("before", options.base.resolve()))
+    if options.from_json:
+        results = json.loads(options.from_json.read_text())
+    else:
+        results = run(trees, options.database, options.runs, options.rounds, options.load_seconds)
+    text = report(results, trees, options.runs, options.rounds)
     print(text)
+    if options.json:
+        options.json.write_text(json.dumps(results, indent=1, default=str))
     if not options.no_write:
-        write_section("Pages", merge_subsection("Pages", NOTES, heading, text))
-        record_json(f"pages, {heading[4:]}", measurements, load=asdict(load), date=dt.date.today())
+        title = list(results["databases"].values())[-1]["description"].split(",")[0]
+        write_section(f"Pages and floors ({title})", text)
 
 
 if __name__ == "__main__":

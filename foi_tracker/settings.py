@@ -321,11 +321,13 @@ def _insert_after(existing: str, *added: str) -> None:
     MIDDLEWARE[position:position] = list(added)
 
 
-# The policy header as early as possible; the second factor right after the session user
-# is known; the login throttle last (django-axes turns its refusals into a 429 there).
+# The policy header as early as possible; facts read once per page view and the second
+# factor right after the session user is known; the login throttle last (django-axes
+# turns its refusals into a 429 there).
 _insert_after("django.middleware.security.SecurityMiddleware", "csp.middleware.CSPMiddleware")
 _insert_after(
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "requests_app.per_request.PerRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "requests_app.security.middleware.TwoFactorMiddleware",
 )

@@ -3,8 +3,11 @@
 Each benchmark writes its section of docs/benchmarks.md (and docs/benchmarks.json where it
 records figures). BENCH_ONLY=pages,search runs a subset.
 
-- pages: dashboard, lists, detail, body and campaign pages, and gunicorn under load, on
-  the `seed_bench` archive of N requests in DATABASE_URL.
+- pages: every main page beside its floor (its own SQL replayed bare, plus a trivial
+  login-required view) on an archive of 2,000 requests (`<name>_2k`) and on the archive
+  of N requests in DATABASE_URL, with the growth between them, and the request list under
+  load (wrk against gunicorn) beside the trivial view. BENCH_BASE=DIR measures the
+  checkout in DIR (e.g. a worktree of main) in the same run, for a before/after table.
 - sweep: the alert sweep over N open requests (its own rows, removed afterwards), in a
   database of its own (`<name>_sweep`).
 - search: search and its bare SQL over N requests' text, in `<name>_search`.
@@ -23,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+SMALL_ARCHIVE = 2_000
 STEPS = ("pages", "sweep", "search", "insights", "batches", "reports")
 
 
@@ -43,10 +47,12 @@ def ensure_database(url: str) -> None:
 
 
 def sibling(url: str, suffix: str) -> str:
-    """The URL of a database named after this one: foi_bench → foi_bench_search."""
+    """The URL of a database named after this one: foi_bench → foi_bench_search,
+    var/bench.sqlite3 → var/bench_search.sqlite3."""
     parts = urlsplit(url)
+    path = Path(parts.path)
     if not parts.scheme.startswith("postgres"):
-        return url
+        return parts._replace(path=str(path.with_stem(f"{path.stem}_{suffix}"))).geturl()
     return parts._replace(path=f"{parts.path}_{suffix}").geturl()
 
 
@@ -69,8 +75,11 @@ def main() -> int:
         parser.error(f"BENCH_ONLY names unknown steps: {', '.join(sorted(unknown))}")
     count = str(options.requests)
     if "pages" in only:
+        small = sibling(url, "2k")
+        run(small, "scripts/seed_to.py", str(SMALL_ARCHIVE))
         run(url, "scripts/seed_to.py", count)
-        run(url, "-m", "benchmarks.pages")
+        base = ["--base", os.environ["BENCH_BASE"]] if os.environ.get("BENCH_BASE") else []
+        run(url, "-m", "benchmarks.pages", "--database", small, "--database", url, *base)
     if "sweep" in only:
         run(sibling(url, "sweep"), "benchmarks/alerts_sweep.py", "--requests", count)
     if "search" in only:

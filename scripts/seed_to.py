@@ -1,28 +1,37 @@
-"""Top the `seed_bench` archive in DATABASE_URL up to N requests (nothing if it has them)."""
+"""Top the benchmark archive in DATABASE_URL up to N requests (nothing if it has them).
+
+`python scripts/seed_to.py N [--seed S]`: the synthetic archive of `benchmarks/seed.py`,
+loaded in bulk with the search index built in one statement at the end.
+"""
 
 from __future__ import annotations
 
-import os
-import subprocess
+import argparse
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    wanted = int(sys.argv[1])
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("requests", type=int, help="how many requests the archive should hold")
+    parser.add_argument("--seed", type=int, default=20260101)
+    options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foi_tracker.settings")
-    import django
+    from benchmarks.common import setup_django
 
-    django.setup()
+    setup_django()
+    from benchmarks.seed import BenchArchive, stderr_progress
     from requests_app.models import FoiRequest
 
-    missing = wanted - FoiRequest.objects.count()
+    missing = options.requests - FoiRequest.objects.count()
     if missing > 0:
-        command = [sys.executable, "manage.py", "seed_bench", "--requests", str(missing)]
-        subprocess.run(command, cwd=ROOT, check=True)  # noqa: S603
+        started = time.perf_counter()
+        seed = options.seed + FoiRequest.objects.count()
+        BenchArchive(requests=missing, seed=seed, progress=stderr_progress).build()
+        print(f"Added {missing:,} requests in {time.perf_counter() - started:.1f} s")
     return 0
 
 

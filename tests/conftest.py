@@ -25,6 +25,14 @@ def _isolated_storage(tmp_path, settings) -> None:  # type: ignore[no-untyped-de
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Figures kept between page views never outlive a test (ids repeat between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_inline() -> Iterator[None]:
     """Queued tasks run in the test process unless a test starts a real worker."""
     from foi_tracker.celery import app

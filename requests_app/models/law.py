@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from requests_app.deadlines.calendars import CALENDAR_CODES, ExtraNonWorkingDay
+from requests_app.per_request import once_per_request
 
 CALENDAR_LABELS = {
     "uk": "United Kingdom (any part: FOIA, EIR)",
@@ -72,4 +73,7 @@ class NonWorkingDay(models.Model):
 
     @classmethod
     def engine_days(cls) -> tuple[ExtraNonWorkingDay, ...]:
-        return tuple(day.as_engine_day() for day in cls.objects.all())
+        # Read once per page view: the rows, the figures and the deadlines all ask.
+        return once_per_request(
+            "non_working_days", lambda: tuple(day.as_engine_day() for day in cls.objects.all())
+        )

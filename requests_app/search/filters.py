@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from requests_app.casework.filters import (
     DATE_INPUT,
+    BodyFilter,
     NamedModelChoiceFilter,
     visible_bodies,
     visible_campaigns,
@@ -53,8 +54,11 @@ class SearchFilterSet(django_filters.FilterSet):
         method="unfiltered",
         widget=forms.CheckboxSelectMultiple,
     )
-    body = NamedModelChoiceFilter(
-        label="Public body", queryset=visible_bodies, method="unfiltered", widget=QuickSelect
+    body = BodyFilter(
+        label="Public body",
+        queryset=visible_bodies,
+        method="unfiltered",
+        help_text="Its name or short name.",
     )
     campaign = NamedModelChoiceFilter(
         queryset=visible_campaigns, method="unfiltered", widget=QuickSelect
@@ -64,17 +68,29 @@ class SearchFilterSet(django_filters.FilterSet):
         method="unfiltered",
         widget=QuickSelectMultiple(attrs={"size": 4}),
     )
-    regime = django_filters.ChoiceFilter(label="Law", choices=regime_choices, method="unfiltered")
+    regime = django_filters.ChoiceFilter(
+        label="Law", choices=regime_choices, method="unfiltered", widget=QuickSelect
+    )
     date_from = django_filters.DateFilter(label="From", widget=DATE_INPUT, method="unfiltered")
     date_to = django_filters.DateFilter(label="To", widget=DATE_INPUT, method="unfiltered")
     file_type = django_filters.ChoiceFilter(
-        label="File type", choices=list(FILE_TYPE_LABELS.items()), method="unfiltered"
+        label="File type",
+        choices=list(FILE_TYPE_LABELS.items()),
+        method="unfiltered",
+        widget=QuickSelect,
     )
     exemption = django_filters.ModelChoiceFilter(
-        label="Exemption cited", queryset=Exemption.objects.all(), method="unfiltered"
+        label="Exemption cited",
+        queryset=Exemption.objects.all(),
+        method="unfiltered",
+        widget=QuickSelect,
     )
     sort = django_filters.ChoiceFilter(
-        label="Order", choices=list(SORT_LABELS.items()), empty_label=None, method="unfiltered"
+        label="Order",
+        choices=list(SORT_LABELS.items()),
+        empty_label=None,
+        method="unfiltered",
+        widget=QuickSelect,
     )
     request = django_filters.ModelChoiceFilter(
         label="Within request",

@@ -10,11 +10,13 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.models import FoiRequest
 
 PAGE_SIZE = 50
+COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
@@ -54,13 +56,30 @@ class KeysFirstPaginator(Paginator):
     An OFFSET deep into a long list makes the database read every row it skips. Asked
     for keys alone, it can skip through an index that holds the sort and visibility
     columns without touching the table; the page's own rows are then read by key.
+
+    Rows are counted up to COUNT_CAP and one more: counting every request of a large
+    archive cost more than the page itself, and a list that long says "more than".
     """
+
+    @cached_property
+    def count(self) -> int:
+        items: QuerySet[Any] = self.object_list  # type: ignore[assignment]
+        return items.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        """More rows than were counted."""
+        return self.count > COUNT_CAP
+
+    @property
+    def shown_count(self) -> str:
+        return f"More than {COUNT_CAP:,}" if self.capped else str(self.count)
 
     def page(self, number: int | str) -> Page[Any]:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
-        if top + self.orphans >= self.count:
+        if top + self.orphans >= self.count and not self.capped:
             top = self.count
         items: QuerySet[Any] = self.object_list  # type: ignore[assignment]
         keys = list(items.values_list("pk", flat=True)[bottom:top])

@@ -24,6 +24,7 @@ from requests_app.chasers.forms import chaser_rule_form
 from requests_app.mail.forms import MessageForm
 from requests_app.mail.views import review_context
 from requests_app.models import (
+    Attachment,
     ChaserStatus,
     EventKind,
     FoiRequest,
@@ -105,6 +106,7 @@ class TimelineEntry:
     sort_key: tuple[dt.date, dt.datetime]
     message: Message | None = None
     event: RequestEvent | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 def deadline_items(foi_request: FoiRequest) -> list[DeadlineItem]:
@@ -133,15 +135,30 @@ def bodys_date_rule(foi_request: FoiRequest) -> str:
 
 def timeline(foi_request: FoiRequest) -> list[TimelineEntry]:
     """Messages (with their attachments) and events, merged in date order."""
-    letters = foi_request.messages.prefetch_related("attachments")
+    letters = list(foi_request.messages.all())
+    attachments = attachments_by_letter(letters)
     # A logged message already appears as itself; its bookkeeping event would repeat it.
     events = foi_request.events.exclude(kind=EventKind.MESSAGE_LOGGED).select_related("actor")
     entries = [
-        TimelineEntry((timezone.localtime(message.sent_at).date(), message.sent_at), message)
+        TimelineEntry(
+            (timezone.localtime(message.sent_at).date(), message.sent_at),
+            message,
+            attachments=tuple(attachments.get(message.pk, ())),
+        )
         for message in letters
     ]
     entries += [TimelineEntry((event.on, event.created_at), event=event) for event in events]
     return sorted(entries, key=lambda entry: entry.sort_key)
+
+
+def attachments_by_letter(letters: list[Message]) -> dict[int, list[Attachment]]:
+    """Every letter's attachments in one query, grouped in Python: prefetch_related
+    builds a queryset per letter, which for a long correspondence cost more than the
+    query itself."""
+    grouped: dict[int, list[Attachment]] = {}
+    for attachment in Attachment.objects.filter(message__in=[item.pk for item in letters]):
+        grouped.setdefault(attachment.message_id, []).append(attachment)
+    return grouped
 
 
 def event_choices(foi_request: FoiRequest) -> list[tuple[str, str]]:

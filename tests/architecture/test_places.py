@@ -11,17 +11,17 @@ from tests.architecture.source import APP, calls
 
 # The app's wiring, the audit trail every area writes, the shared form fields, the health
 # check, the seed data, and the small helpers of the lowest layer. Anything else belongs in
-# an area's package. (bench_data.py is the benchmarks' data, still shipped in the app.)
+# an area's package.
 TOP_LEVEL_MODULES = {
     "__init__.py",
     "admin.py",
     "admin_audit.py",
     "apps.py",
     "audit.py",
-    "bench_data.py",
     "files.py",
     "forms.py",
     "health.py",
+    "per_request.py",
     "queueing.py",
     "seed_data.py",
 }

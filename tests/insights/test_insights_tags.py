@@ -75,3 +75,13 @@ def test_rates_are_shown_as_whole_percentages(rate: float | None, shown: str) ->
 @pytest.mark.parametrize(("value", "shown"), [(None, "—"), (20.0, "20"), (19.5, "19.5"), (3, "3")])
 def test_numbers_drop_a_trailing_zero(value: float | None, shown: str) -> None:
     assert as_number(value) == shown
+
+
+def test_the_figures_are_counted_again_once_a_request_changes(known: KnownRequests) -> None:
+    # The headline is kept between views; recording an answer must still show at once.
+    before = headline(known.doe, known.alice)
+    assert headline(known.doe, known.alice) == before
+    known.requests["A4"].record_response(on=known.requests["A4"].sent_on, outcome="refused")
+    after = headline(known.doe, known.alice)
+    assert after["Overdue now"] == "0"
+    assert after["Refused"] == "4 of 9 (44%)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -115,6 +116,25 @@ def test_the_campaign_detail(
 ) -> None:
     url = campaign.get_absolute_url()
     grow = lambda n: add_requests(n, user, body, campaign=campaign)  # noqa: E731
+    assert_constant(alice_client, url, grow, report)
+
+
+def test_the_calendar(
+    alice_client: Client, user: Any, body: models.PublicBody, report: Any
+) -> None:
+    url = reverse("deadline_calendar") + "?month=2026-01"
+    alice_client.get(url)  # the first view gives the user a feed address, once
+    assert_constant(alice_client, url, lambda n: add_requests(n, user, body), report)
+
+
+@pytest.mark.parametrize("query", ["kelp", '"bed occupancy"'])
+def test_the_search_page(
+    alice_client: Client, user: Any, body: models.PublicBody, query: str, report: Any
+) -> None:
+    def grow(count: int) -> None:
+        add_requests(count, user, body, title="Kelp and bed occupancy")
+
+    url = reverse("search") + "?" + urlencode({"q": query})
     assert_constant(alice_client, url, grow, report)
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from requests_app import models
+from requests_app.views import listing
 from tests.factories import (
     CampaignFactory,
     FoiRequestFactory,
@@ -105,11 +106,26 @@ def test_the_campaign_and_body_choices_only_offer_what_i_can_see(
     response = alice_client.get(reverse("request_list"))
     assert "Secret Campaign" not in response.text
     assert "Office of Hidden Things" not in response.text
-    assert "Department of Examples" in response.text
     asked = alice_client.get(reverse("request_list"), {"campaign": secret.slug})
     assert asked.status_code == 200
     assert "Select a valid choice" in asked.text
     assert references(asked) == []
+    for hidden in (hidden_body.slug, hidden_body.name):
+        asked = alice_client.get(reverse("request_list"), {"public_body": hidden})
+        assert "None of the bodies you have requests to is called" in asked.text
+        assert references(asked) == []
+
+
+def test_the_body_box_takes_a_bodys_slug_name_or_short_name(
+    alice_client: Client, alice_request: models.FoiRequest
+) -> None:
+    body = alice_request.public_body
+    for typed in (body.slug, body.name.upper(), body.short_name):
+        asked = alice_client.get(reverse("request_list"), {"public_body": typed})
+        assert references(asked) == [alice_request.reference], typed
+    page = alice_client.get(reverse("request_list"))
+    assert "<option" not in page.text.split('name="public_body"')[1].split(">")[0]
+    assert page.text.count("<option") < 60  # statuses, campaigns, laws: no list of bodies
 
 
 @pytest.mark.parametrize("bad", ["2026-13-45", "yesterday", "15/01/2026x"])
@@ -142,6 +158,23 @@ def test_it_paginates_by_50(alice_client: Client, user: AbstractBaseUser) -> Non
     assert len(second.context["rows"]) == 5
     assert not set(references(first)) & set(references(second))
     assert "Page 1 of 2" in first.text
+
+
+def test_a_very_long_list_says_more_than_and_still_shows_its_last_counted_page(
+    alice_client: Client, user: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Counting stops at the cap (10,000 by default): here 60, with 110 requests.
+    monkeypatch.setattr(listing, "COUNT_CAP", 60)
+    FoiRequestFactory.create_batch(110, owner=user)
+    first = alice_client.get(reverse("request_list"))
+    assert "More than 60 requests." in first.text
+    assert "Page 1 of 2+" in first.text
+    second = alice_client.get(reverse("request_list"), {"page": 2})
+    assert len(second.context["rows"]) == 50
+    beyond = alice_client.get(reverse("request_list"), {"page": 9})
+    assert references(beyond) == references(second)
+    small = alice_client.get(reverse("request_list"), {"q": "no such title"})
+    assert "0 requests." in small.text
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,10 @@
 """A realistic synthetic archive for benchmarks: bodies, people, campaigns, requests,
-correspondence and attachment pages, inserted in bulk."""
+correspondence and attachment pages, inserted in bulk.
+
+`scripts/seed_to.py N` tops the archive in DATABASE_URL up to N requests with it.
+The rows go in set-wise with the search-index triggers off; the index is then built again
+in one statement over the whole archive, and the triggers put back.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,14 @@ import datetime as dt
 import io
 import random
 import sys
+import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from requests_app.deadlines.clock import ClockEvent, ClockEventKind, ClockInput, compute_deadlines
@@ -37,6 +44,8 @@ from requests_app.models import (
     Visibility,
 )
 from requests_app.models.documents import store_blob
+from requests_app.search import indexing
+from requests_app.search.plan import search_language
 
 BATCH = 2_000
 BENCH_PASSWORD = "bench-password"  # noqa: S105 - synthetic accounts on a benchmark database
@@ -58,7 +67,7 @@ OUTCOMES = (Status.SUCCESSFUL, Status.PARTIALLY_SUCCESSFUL, Status.REFUSED, Stat
 
 
 def sentence(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    text = " ".join(rng.choices(WORDS, k=words))
     return text[0].upper() + text[1:] + "."
 
 
@@ -83,6 +92,7 @@ class BenchArchive:
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
+        self.generated = 0
         self.extra_days = NonWorkingDay.engine_days()
 
     def build(self) -> None:
@@ -90,15 +100,42 @@ class BenchArchive:
         users = self.users(200)
         campaigns = self.campaigns(50, users)
         blob = self.shared_blob()
-        done = 0
-        while done < self.requests:
-            size = min(BATCH, self.requests - done)
-            with transaction.atomic():
-                self.request_batch(size, bodies, users, campaigns, blob)
-            done += size
-            self.progress("requests", done, self.requests)
-        self.bump_reference_counters()
+        backend = indexing.index_backend(connection)
+        if backend is not None:
+            backend.drop_triggers()
+        try:
+            batches = (
+                self.generate(min(BATCH, self.requests - done), bodies, users, campaigns, blob)
+                for done in range(0, self.requests, BATCH)
+            )
+            if connection.vendor == "postgresql":
+                self.insert_while_generating(batches)
+            else:  # SQLite writes in this process anyway: nothing to overlap
+                for batch in batches:
+                    batch.insert()
+                    self.progress("requests", batch.done, self.requests)
+            self.bump_reference_counters()
+        finally:
+            if backend is not None:
+                backend.install_triggers()
+        self.build_search_index()
         self.analyze()
+
+    def build_search_index(self) -> None:
+        """The whole index in one statement, not one trigger call per row."""
+        if indexing.index_backend(connection) is None:
+            return
+        started = time.perf_counter()
+        postgres = connection.vendor == "postgresql"
+        if postgres:  # a GIN index is built far faster at once than entry by entry
+            with connection.cursor() as cursor:
+                cursor.execute("DROP INDEX IF EXISTS search_entry_document")
+        total = indexing.rebuild(language=search_language(), chunk=10**9)
+        if postgres:  # the index's own CREATE INDEX IF NOT EXISTS puts it back
+            with connection.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '256MB'")
+            indexing.install(connection, search_language())
+        self.progress(f"index {time.perf_counter() - started:.0f}s", total, total)
 
     def analyze(self) -> None:
         """What autovacuum would do after a while, now: bulk loads outrun it, stale planner
@@ -165,27 +202,44 @@ class BenchArchive:
 
     # --- requests -------------------------------------------------------------------
 
-    def request_batch(
+    def insert_while_generating(self, batches: Iterator[Batch]) -> None:
+        """The database writes one batch (on a connection of its own, in a thread that
+        mostly waits for the server) while this thread generates the next."""
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            pending: Future[None] | None = None
+            for batch in batches:
+                if pending is not None:
+                    pending.result()
+                pending = writer.submit(self.insert_and_report, batch)
+            if pending is not None:
+                pending.result()
+            writer.submit(connections.close_all).result()  # the writer thread's own
+
+    def insert_and_report(self, batch: Batch) -> None:
+        batch.insert()
+        self.progress("requests", batch.done, self.requests)
+
+    def generate(
         self,
         size: int,
         bodies: list[PublicBody],
         users: list[User],
         campaigns: list[Campaign],
         blob: tuple[str, str, int],
-    ) -> None:
+    ) -> Batch:
+        """The rows of `size` requests, not yet saved: Django fills in the foreign keys
+        from the related rows when they are inserted, in order."""
         plans = [self.plan(bodies, users, campaigns) for _ in range(size)]
-        requests = [plan.foi_request for plan in plans]
-        FoiRequest.objects.bulk_create(requests, batch_size=BATCH)
-        RequestEvent.objects.bulk_create(
-            [event for plan in plans for event in plan.events()], batch_size=BATCH
-        )
         messages = [message for plan in plans for message in self.messages(plan)]
-        Message.objects.bulk_create(messages, batch_size=BATCH)
         attachments = [self.attachment(message, blob) for message in messages if message.kind]
-        Attachment.objects.bulk_create(attachments, batch_size=BATCH)
-        DocumentPage.objects.bulk_create(
-            [page for attachment in attachments for page in self.pages(attachment)],
-            batch_size=BATCH,
+        self.generated += size
+        return Batch(
+            done=self.generated,
+            requests=[plan.foi_request for plan in plans],
+            events=[event for plan in plans for event in plan.events()],
+            messages=messages,
+            attachments=attachments,
+            pages=[page for attachment in attachments for page in self.pages(attachment)],
         )
 
     def plan(self, bodies: list[PublicBody], users: list[User], campaigns: list[Campaign]) -> Plan:
@@ -298,6 +352,24 @@ class BenchArchive:
 
 
 @dataclass
+class Batch:
+    done: int  # requests generated so far, this batch included
+    requests: list[FoiRequest]
+    events: list[RequestEvent]
+    messages: list[Message]
+    attachments: list[Attachment]
+    pages: list[DocumentPage]
+
+    def insert(self) -> None:
+        with transaction.atomic():
+            FoiRequest.objects.bulk_create(self.requests, batch_size=BATCH)
+            RequestEvent.objects.bulk_create(self.events, batch_size=BATCH)
+            Message.objects.bulk_create(self.messages, batch_size=BATCH)
+            Attachment.objects.bulk_create(self.attachments, batch_size=BATCH)
+            DocumentPage.objects.bulk_create(self.pages, batch_size=BATCH)
+
+
+@dataclass
 class Plan:
     foi_request: FoiRequest
     body: PublicBody
@@ -315,6 +387,10 @@ class Plan:
 
 
 def stderr_progress(stage: str, done: int, total: int) -> None:
+    if not sys.stderr.isatty():
+        if done >= total:
+            sys.stderr.write(f"{stage}: {done}/{total}\n")
+        return
     width = 40
     filled = width * done // max(total, 1)
     sys.stderr.write(f"\r{stage:10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")

@@ -1,0 +1,188 @@
+"""One source tree's pages beside their floors: run as a script, prints JSON.
+
+`python benchmarks/probe.py --source DIR --plan PLAN.json` loads the Django project in
+DIR (this checkout or another one, e.g. main's, to measure before and after in one run)
+against DATABASE_URL and, for every page of the plan, times:
+
+- the page through Django's test client (server time, every middleware included);
+- the page's own SQL replayed bare on a cursor, in the same order, with the same
+  parameters, every row fetched;
+- the trivial view: a login-required view that answers "ok" through the same middleware,
+  less its own (session and user) SQL, so that the floor does not count that SQL twice.
+
+floor = SQL bare + trivial view's time beyond its SQL. This file imports nothing of the
+project at module level: it is loaded by path, and puts DIR first on sys.path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import types
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+TRIVIAL = "/__bench__/trivial/"
+
+
+def setup(source: Path) -> None:
+    """Django from `source`, with the trivial view added to its URLs."""
+    sys.path[0] = str(source)  # not this script's folder: the project's, first
+    os.chdir(source)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foi_tracker.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ROOT_URLCONF = install_urls(settings.ROOT_URLCONF)
+
+
+def install_urls(project_urls: str) -> str:
+    """A URLconf of the project's URLs plus the trivial view; returns its module name."""
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import include, path
+
+    @login_required
+    def trivial(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok", content_type="text/plain")
+
+    module = types.ModuleType("bench_urls")
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        path(TRIVIAL.strip("/") + "/", trivial),
+        path("", include(project_urls)),
+    ]
+    sys.modules["bench_urls"] = module
+    return "bench_urls"
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def timed(action: Callable[[], object], runs: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        action()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def captured_sql(client: Any, url: str) -> tuple[list[tuple[str, Any]], int, int]:
+    """The statements a repeated view of the page runs (a first view may create rows
+    once, a profile or a cached figure), its status and its HTML's size."""
+    from django.db import connection
+
+    client.get(url)
+    executed: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        executed.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client.get(url)
+    return executed, response.status_code, len(response.content)
+
+
+def replay(statements: list[tuple[str, Any]]) -> None:
+    """The statements again on a bare cursor, inside a transaction that is rolled back."""
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # the driver's own cursor: no Django wrapper on the way
+            for sql, params in statements:
+                if connection.vendor == "sqlite":
+                    sql = sql.replace("%s", "?")
+                if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    raw.execute(sql, params or ())
+                    raw.fetchall()
+                else:  # a write the view makes on every view: replayed where it still can be
+                    write(raw, sql, params)
+        transaction.set_rollback(True)
+
+
+def write(raw: Any, sql: str, params: Any) -> None:
+    raw.execute("SAVEPOINT bench_replay")
+    try:
+        raw.execute(sql, params or ())
+    except Exception:  # a replayed write that no longer applies is skipped
+        raw.execute("ROLLBACK TO SAVEPOINT bench_replay")
+    else:
+        raw.execute("RELEASE SAVEPOINT bench_replay")
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {"p50": statistics.median(samples), "p95": percentile(samples, 0.95)}
+
+
+def measure(plan: dict[str, Any], runs: int) -> dict[str, Any]:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    results: dict[str, Any] = {"pages": {}}
+    for who, username in plan["users"].items():
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        trivial_sql, _, _ = captured_sql(client, TRIVIAL)
+        trivial = summary(timed(partial(client.get, TRIVIAL), runs))
+        trivial_bare = summary(timed(partial(replay, trivial_sql), runs))
+        overhead = max(trivial["p50"] - trivial_bare["p50"], 0.0)
+        results[f"trivial {who}"] = {**trivial, "overhead": overhead}
+        for name, url in plan["pages"][who].items():
+            statements, status, size = captured_sql(client, url)
+            if status != 200:
+                results["pages"][name] = {"status": status, "url": url}
+                continue
+            app = summary(timed(partial(client.get, url), runs))
+            bare = summary(timed(partial(replay, statements), runs))
+            results["pages"][name] = {
+                "url": url,
+                "app": app,
+                "sql": bare,
+                "trivial": overhead,
+                "floor": bare["p50"] + overhead,
+                "queries": len(statements),
+                "html_bytes": size,
+            }
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--source", type=Path, required=True)
+    parser.add_argument("--plan", type=Path, required=True)
+    parser.add_argument("--runs", type=int, default=20)
+    options = parser.parse_args()
+    plan = json.loads(options.plan.read_text())
+    setup(options.source.resolve())
+    json.dump(measure(plan, options.runs), sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
+
+
+def wsgi_application() -> Any:
+    """The project in FOI_BENCH_SOURCE as a WSGI application, trivial view included
+    (gunicorn loads it as `probe:application` with this folder on its python path)."""
+    setup(Path(os.environ["FOI_BENCH_SOURCE"]))
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+if os.environ.get("FOI_BENCH_SOURCE") and __name__ == "probe":
+    application = wsgi_application()
