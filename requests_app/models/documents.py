@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from requests_app.models.correspondence import Message
+from requests_app.models.leases import LeasedWorkQuerySet
 from requests_app.models.requests import FoiRequest
 
 
@@ -47,7 +48,10 @@ class ExtractionStatus(models.TextChoices):
     UNSUPPORTED = "unsupported", "Format not supported"
 
 
-class AttachmentQuerySet(models.QuerySet["Attachment"]):
+class AttachmentQuerySet(LeasedWorkQuerySet["Attachment"]):
+    waiting_status = ExtractionStatus.PENDING
+    working_status = ExtractionStatus.EXTRACTING
+
     def visible_to(self, user: User | AnonymousUser) -> AttachmentQuerySet:
         if not user.is_authenticated:
             return self.none()
@@ -55,19 +59,9 @@ class AttachmentQuerySet(models.QuerySet["Attachment"]):
         unmatched_own = Q(message__request__isnull=True, message__imported_by=user)
         return self.filter(Q(message__request__in=visible_requests) | unmatched_own)
 
-    def stranded(self, now: dt.datetime, waited: dt.timedelta) -> AttachmentQuerySet:
-        """Waiting for extraction past their lease (or, never leased, created `waited` ago)."""
-        overdue = Q(lease_until__lt=now) | Q(lease_until__isnull=True, created_at__lt=now - waited)
-        return self.filter(overdue, status=ExtractionStatus.PENDING)
-
     def stranded_for_ocr(self, now: dt.datetime) -> AttachmentQuerySet:
         """Queued for OCR past their lease; those parked without a lease (no OCR here) wait."""
         return self.filter(status=ExtractionStatus.NEEDS_OCR, lease_until__lt=now)
-
-    def abandoned(self, now: dt.datetime) -> AttachmentQuerySet:
-        """Being read by a worker whose lease has run out: it died mid-run."""
-        expired = Q(lease_until__lt=now) | Q(lease_until__isnull=True)
-        return self.filter(expired, status=ExtractionStatus.EXTRACTING)
 
 
 class Attachment(models.Model):

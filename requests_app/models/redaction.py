@@ -7,8 +7,6 @@ original as its parent), so text extraction and search treat it like any other d
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +14,7 @@ from django.db.models import Q
 from requests_app.models.correspondence import Message
 from requests_app.models.documents import Attachment
 from requests_app.models.law import Exemption
+from requests_app.models.leases import LeasedWorkQuerySet
 
 
 class ReasonKind(models.TextChoices):
@@ -166,16 +165,9 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class RedactionJobQuerySet(models.QuerySet["RedactionJob"]):
-    def stranded(self, now: dt.datetime, waited: dt.timedelta) -> RedactionJobQuerySet:
-        """Waiting past their lease (or, never leased, created `waited` ago)."""
-        overdue = Q(lease_until__lt=now) | Q(lease_until__isnull=True, created_at__lt=now - waited)
-        return self.filter(overdue, status=JobStatus.PENDING)
-
-    def abandoned(self, now: dt.datetime) -> RedactionJobQuerySet:
-        """Being made by a worker whose lease has run out: it died mid-job."""
-        expired = Q(lease_until__lt=now) | Q(lease_until__isnull=True)
-        return self.filter(expired, status=JobStatus.RUNNING)
+class RedactionJobQuerySet(LeasedWorkQuerySet["RedactionJob"]):
+    waiting_status = JobStatus.PENDING
+    working_status = JobStatus.RUNNING
 
 
 class RedactionJob(models.Model):

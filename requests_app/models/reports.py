@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from requests_app.models.campaigns import Campaign
+from requests_app.models.leases import LeasedWorkQuerySet
 from requests_app.models.requests import FoiRequest
 
 
@@ -27,16 +27,9 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class GeneratedReportQuerySet(models.QuerySet["GeneratedReport"]):
-    def stranded(self, now: dt.datetime, waited: dt.timedelta) -> GeneratedReportQuerySet:
-        """Waiting past their lease (or, never leased, created `waited` ago)."""
-        overdue = Q(lease_until__lt=now) | Q(lease_until__isnull=True, created_at__lt=now - waited)
-        return self.filter(overdue, status=ReportStatus.PENDING)
-
-    def abandoned(self, now: dt.datetime) -> GeneratedReportQuerySet:
-        """Being built by a worker whose lease has run out: it died mid-build."""
-        expired = Q(lease_until__lt=now) | Q(lease_until__isnull=True)
-        return self.filter(expired, status=ReportStatus.RUNNING)
+class GeneratedReportQuerySet(LeasedWorkQuerySet["GeneratedReport"]):
+    waiting_status = ReportStatus.PENDING
+    working_status = ReportStatus.RUNNING
 
 
 class GeneratedReport(models.Model):
