@@ -15,7 +15,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -32,8 +31,8 @@ from requests_app.dataio.tables import Table, TableError, read_table
 from requests_app.models import BodySuggestion, FoiRequest
 from requests_app.redaction.checking import disclosure_gate
 from requests_app.views.access import signed_in_user, visible_request_or_404
-from requests_app.views.exports import query_of
-from requests_app.views.requests import filtered_requests, render_request_list, request_filterset
+from requests_app.views.exports import hold_list_export
+from requests_app.views.requests import filtered_requests, request_filterset
 
 UPLOADS = "dataio-uploads"
 PREVIEW_ROWS = 10
@@ -251,16 +250,7 @@ def decide_suggestion(request: HttpRequest) -> None:
 @login_required
 def requests_export_xlsx(request: HttpRequest) -> HttpResponseBase:
     filterset = request_filterset(request)
-    if not filterset.is_valid():
-        return render_request_list(request, filterset, status=400)
-    held = disclosure_gate(
-        request,
-        requests=filtered_requests(request, filterset),
-        output="export",
-        subject=signed_in_user(request),
-        come_back_to=reverse("request_list") + query_of(request),
-    )
-    if held is not None:
+    if (held := hold_list_export(request, filterset)) is not None:
         return held
     rows = filtered_requests(request, filterset).defer(None)
     rows = rows.select_related("public_body", "campaign", "owner")

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from requests_app.casework.filters import FoiRequestFilter
 from requests_app.dataio.export import deadline_columns, deadline_values, history_of
 from requests_app.dataio.spreadsheets import LineBuffer, SafeCsvWriter
 from requests_app.models import FoiRequest
@@ -93,19 +94,24 @@ def query_of(request: HttpRequest) -> str:
     return f"?{query}" if query else ""
 
 
-@login_required
-def request_export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    filterset = request_filterset(request)
+def hold_list_export(request: HttpRequest, filterset: FoiRequestFilter) -> HttpResponse | None:
+    """What answers instead of an export of the request list — the list with its errors, or
+    the disclosure check while something in the rows is unresolved — or None to go ahead."""
     if not filterset.is_valid():
         return render_request_list(request, filterset, status=400)
-    held = disclosure_gate(
+    return disclosure_gate(
         request,
         requests=filtered_requests(request, filterset),
         output="export",
         subject=signed_in_user(request),
         come_back_to=reverse("request_list") + query_of(request),
     )
-    if held is not None:
+
+
+@login_required
+def request_export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    filterset = request_filterset(request)
+    if (held := hold_list_export(request, filterset)) is not None:
         return held
     rows = filtered_requests(request, filterset).prefetch_related("tags", "events", "exemptions")
     today = timezone.localdate()
