@@ -5,7 +5,8 @@
 Builds a throwaway SQLite database in a temporary directory (`manage.py seed_demo` plus a
 small batch), starts the development server on it, logs in as the demo user and saves
 `<page>-390.png` and `<page>-1280.png` for each page. Without `--all` only the pages the
-README and docs/ show (dashboard, request page, search results, batch grid) are taken.
+README and docs/ show (dashboard, request pages, search results, batch grid, account) are
+taken.
 `make screenshots` runs it into docs/screenshots/.
 """
 
@@ -25,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "demo-screenshots-1"  # noqa: S105 - a throwaway database that lives a minute
 WIDTHS = {390: 844, 1280: 800}
-README_PAGES = ("dashboard", "request", "search", "batch-grid")
+README_PAGES = ("dashboard", "request", "request-refused", "search", "batch-grid", "account")
 
 
 def free_port() -> int:
