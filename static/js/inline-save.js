@@ -15,12 +15,16 @@
     404: "Not saved: this is no longer there, or you may not see it."
   };
 
+  // The page's status region (base.html) announces the toast to screen readers.
   function toast(words, level) {
+    var list = document.createElement("ul");
     var item = document.createElement("li");
+    list.className = "messages toasts";
     item.className = "message toast message--" + level;
     item.textContent = words;
-    toasts.classList.add("toasts--live");
-    toasts.replaceChildren(item);
+    list.appendChild(item);
+    toasts.classList.add("toast-region--live");
+    toasts.replaceChildren(list);
   }
 
   function putInPlace(html) {

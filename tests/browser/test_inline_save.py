@@ -1,6 +1,8 @@
 """The request page's small forms save in place, in a real browser: the page does not
 load again (a mark left on `window` before the click survives), the new state is shown and
-stored, and a "saved" toast is put in the page's status region for screen readers."""
+stored, and a "saved" toast is put in the page's status region for screen readers.
+
+Set FOI_SHOTS_DIR to keep screenshots of the page after each change is saved in place."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from requests_app.models import FoiRequest, Message, PublicBody, Status
 from requests_app.models.bodies import PersonalBodyAddress
+from tests.browser.test_reply_journey import shoot
 from tests.factories import (
     TEST_PASSWORD,
     FoiRequestFactory,
@@ -60,6 +63,8 @@ def test_mark_as_sent_then_close_without_a_page_load(page: Page, live_server) ->
     expect(page.locator(".status .badge").first).to_have_text("Closed")
     expect(page.locator("#record")).to_have_attribute("open", "")
     expect(page.locator(".timeline")).to_contain_text("Closed")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, "inline-closed-390.png")
     assert still_the_same_page(page)
     draft.refresh_from_db()
     assert draft.status == Status.CLOSED
@@ -107,6 +112,7 @@ def test_save_the_offered_address_and_confirm_the_reply_without_a_page_load(
     )
     expect(page.locator(".status .badge").first).to_have_text("Refused")
     expect(page.get_by_role("heading", name="A reply waits for review")).to_have_count(0)
+    shoot(page, "inline-confirmed-1280.png")
     assert still_the_same_page(page)
     reply.refresh_from_db()
     foi_request.refresh_from_db()
