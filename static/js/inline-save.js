@@ -15,7 +15,10 @@
     404: "Not saved: this is no longer there, or you may not see it."
   };
 
-  // The page's status region (base.html) announces the toast to screen readers.
+  var unpin = null;
+
+  // The page's status region (request_detail.html) announces the toast to screen readers;
+  // it stays in view for a few seconds, then goes back to its place at the top.
   function toast(words, level) {
     var list = document.createElement("ul");
     var item = document.createElement("li");
@@ -25,6 +28,10 @@
     list.appendChild(item);
     toasts.classList.add("toast-region--live");
     toasts.replaceChildren(list);
+    window.clearTimeout(unpin);
+    unpin = window.setTimeout(function () {
+      toasts.classList.remove("toast-region--live");
+    }, 6000);
   }
 
   function putInPlace(html) {
