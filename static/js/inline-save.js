@@ -1,8 +1,8 @@
 /* The request page saves its small forms (mark as sent, change the status, confirm what a
-   reply is, a body's address) without a page load: the form is posted with fetch, marked X-Requested-With:
-   fetch, and the server answers with JSON — the words for the toast and the page's new
-   content, rendered by the page's own view (requests_app/views/saved.py). Without this
-   script the same forms post and redirect as usual. */
+   reply is, the body's address) without a page load: a form marked data-enhance is posted
+   with fetch, marked X-Requested-With: fetch, and the server answers with JSON — the words
+   for the toast and the page's new content, rendered by the page's own view
+   (requests_app/views/saved.py). Without this script the same forms post and redirect. */
 (function () {
   "use strict";
   var page = document.getElementById("request-page");
@@ -56,7 +56,8 @@
   function answer(response) {
     var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
     if (!isJson) {
-      return { ok: false, data: { message: REFUSED[response.status] || "Not saved: please try again." } };
+      var words = REFUSED[response.status] || "Not saved: please try again.";
+      return { ok: false, data: { message: words } };
     }
     return response.json().then(function (data) {
       return { ok: response.ok, data: data };
