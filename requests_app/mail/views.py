@@ -37,6 +37,7 @@ from requests_app.models import (
 )
 from requests_app.views.access import editable_request, signed_in_user
 from requests_app.views.body_addresses import address_form_for
+from requests_app.views.saved import not_saved, saved
 
 UNMATCHED_PER_PAGE = 50
 
@@ -221,8 +222,7 @@ def confirm_message_kind(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("You may look at this message but not record what it is.")
     form = ConfirmKindForm(request.POST)
     if not form.is_valid():
-        flash.error(request, "Choose what the message is.")
-        return redirect("mail_message", pk=message.pk)
+        return not_saved(request, form, lambda: _choose_kind_again(request, message))
     event = services.confirm_kind(
         message=message,
         kind=form.cleaned_data["kind"],
@@ -231,8 +231,13 @@ def confirm_message_kind(request: HttpRequest, pk: int) -> HttpResponse:
         actor=signed_in_user(request),
     )
     recorded = f" and recorded “{event.get_kind_display()}”" if event else ""
-    flash.success(request, f"Marked as {message.get_kind_display().lower()}{recorded}.")
-    return redirect(message.request)
+    words = f"Marked as {message.get_kind_display().lower()}{recorded}."
+    return saved(request, words, message.request.get_absolute_url())
+
+
+def _choose_kind_again(request: HttpRequest, message: Message) -> HttpResponse:
+    flash.error(request, "Choose what the message is.")
+    return redirect("mail_message", pk=message.pk)
 
 
 @login_required

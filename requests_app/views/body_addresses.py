@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -17,6 +16,7 @@ from requests_app.casework.forms import BodyChoiceField
 from requests_app.forms import QuickSelect
 from requests_app.models import PublicBody
 from requests_app.views.access import signed_in_user
+from requests_app.views.saved import not_saved, saved
 
 
 class BodyAddressForm(forms.Form):
@@ -66,8 +66,11 @@ def body_address(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "requests_app/body_address.html", {"body": body, "form": form})
     form = BodyAddressForm(request.POST, auto_id=f"address_{body.pk}_%s")
     if not form.is_valid():
-        return render(
-            request, "requests_app/body_address.html", {"body": body, "form": form}, status=400
+        context = {"body": body, "form": form}
+        return not_saved(
+            request,
+            form,
+            lambda: render(request, "requests_app/body_address.html", context, status=400),
         )
     return _save(request, body, form)
 
@@ -82,15 +85,15 @@ def chosen_body_address(request: HttpRequest) -> HttpResponse:
 
 
 def _save(request: HttpRequest, body: PublicBody, form: BodyAddressForm) -> HttpResponse:
-    saved = set_address(
+    address = set_address(
         body=body,
         actor=signed_in_user(request),
         email=form.cleaned_data["email"],
         web_form=form.cleaned_data["web_form"],
         http_request=request,
     )
-    flash.success(request, _saved_message(body, saved.personal))
-    return redirect(_safe_next(request, form.cleaned_data["next"], body))
+    next_url = _safe_next(request, form.cleaned_data["next"], body)
+    return saved(request, _saved_message(body, address.personal), next_url)
 
 
 def _saved_message(body: PublicBody, personal: bool) -> str:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from requests_app.casework.forms import USER_EVENT_KINDS, event_form_class
 from requests_app.models import EventKind
 from requests_app.views.access import editable_request, signed_in_user
+from requests_app.views.saved import not_saved, saved
 
 
 def user_event_kind(kind: str) -> EventKind:
@@ -29,7 +29,8 @@ def event_create(request: HttpRequest, reference: str, kind: str) -> HttpRespons
     form = form_class(data, kind=event_kind, foi_request=foi_request)
     if form.is_valid():
         form.record(signed_in_user(request), request)
-        messages.success(request, f"Recorded: {event_kind.label}.")
-        return redirect(foi_request)
+        return saved(request, f"Recorded: {event_kind.label}.", foi_request.get_absolute_url())
     context = {"foi_request": foi_request, "form": form, "kind": event_kind}
-    return render(request, "requests_app/event_form.html", context)
+    return not_saved(
+        request, form, lambda: render(request, "requests_app/event_form.html", context)
+    )

@@ -18,7 +18,12 @@ from django.views.decorators.http import require_http_methods
 from requests_app.audit import snapshot
 from requests_app.casework.body_addresses import address_offer
 from requests_app.casework.filters import FoiRequestFilter, sort_requests
-from requests_app.casework.forms import USER_EVENT_KINDS, EventForm, FoiRequestForm
+from requests_app.casework.forms import (
+    USER_EVENT_KINDS,
+    EventForm,
+    FoiRequestForm,
+    event_form_class,
+)
 from requests_app.casework.services import AUDITED_FIELDS, record_creation, record_edit
 from requests_app.chasers.forms import chaser_rule_form
 from requests_app.mail.forms import MessageForm
@@ -34,7 +39,11 @@ from requests_app.models import (
     SendStatus,
     Status,
 )
-from requests_app.models.requests import extension_left_to_body, extension_rule_words
+from requests_app.models.requests import (
+    STATUS_AFTER_EVENT,
+    extension_left_to_body,
+    extension_rule_words,
+)
 from requests_app.reports.next_steps import next_action
 from requests_app.views.access import (
     can_edit_request,
@@ -43,6 +52,7 @@ from requests_app.views.access import (
 )
 from requests_app.views.body_addresses import BodyAddressForm, ChosenBodyAddressForm
 from requests_app.views.listing import deadline_rows, paginate
+from requests_app.views.saved import from_script, vary_on_script
 
 # The stored deadlines a request can have, as the detail page names them.
 DEADLINE_LABELS = {
@@ -204,7 +214,9 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     if can_edit:
         context |= action_forms(foi_request)
         context |= reply_forms(request, foi_request, letters, reply_to_review)
-    return render(request, "requests_app/request_detail.html", context)
+    # The page's script asks for the content alone, to put in place after a change.
+    template = "_request_page.html" if from_script(request) else "request_detail.html"
+    return vary_on_script(render(request, f"requests_app/{template}", context))
 
 
 def newest_reply_to_review(letters: list[Message]) -> Message | None:
@@ -237,14 +249,27 @@ def reply_forms(
     return context
 
 
+def status_choices(foi_request: FoiRequest) -> list[tuple[str, str]]:
+    """The events offered now that change the status and need no more than a date."""
+    return [
+        (kind, label)
+        for kind, label in event_choices(foi_request)
+        if STATUS_AFTER_EVENT[kind] is not None and event_form_class(kind) is EventForm
+    ]
+
+
 def action_forms(foi_request: FoiRequest) -> dict[str, Any]:
     sent_form = None
     if foi_request.status == Status.DRAFT:
         sent_form = EventForm(kind=EventKind.SENT, foi_request=foi_request, auto_id="sent_%s")
+    choices = status_choices(foi_request)
     return {
         "message_form": MessageForm(auto_id="message_%s"),
         "sent_form": sent_form,
         "event_choices": event_choices(foi_request),
+        # One date for whichever status button is pressed (each posts to its own event).
+        "status_form": EventForm(kind=choices[0][0], foi_request=foi_request, auto_id="status_%s"),
+        "status_choices": choices,
     }
 
 

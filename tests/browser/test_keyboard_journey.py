@@ -138,8 +138,11 @@ def test_the_main_journey_with_the_keyboard_alone(
 
     # Say what it is: the suggestion is already chosen; confirm it.
     tab_to(page, "button:Confirm and record it")
-    follow(page)
+    page.keyboard.press("Enter")  # saved in place, no page load (static/js/inline-save.js)
+    expect(page.get_by_role("status")).to_contain_text("Marked as refusal")
     expect(page.locator(".status .badge").first).to_have_text("Refused")
+    # The focus waits at the top of what to do now, the letter a few tabs on.
+    expect(page.locator("#next-heading")).to_be_focused()
     foi_request.refresh_from_db()
     assert foi_request.status == Status.REFUSED
 
