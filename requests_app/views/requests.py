@@ -268,7 +268,11 @@ def action_forms(foi_request: FoiRequest) -> dict[str, Any]:
         "sent_form": sent_form,
         "event_choices": event_choices(foi_request),
         # One date for whichever status button is pressed (each posts to its own event).
-        "status_form": EventForm(kind=choices[0][0], foi_request=foi_request, auto_id="status_%s"),
+        "status_form": (
+            EventForm(kind=choices[0][0], foi_request=foi_request, auto_id="status_%s")
+            if choices
+            else None
+        ),
         "status_choices": choices,
     }
 
