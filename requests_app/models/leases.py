@@ -10,7 +10,7 @@ import datetime as dt
 from typing import ClassVar, Self, TypeVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 _Row = TypeVar("_Row", bound=models.Model)
 
@@ -28,3 +28,26 @@ class LeasedWorkQuerySet(models.QuerySet[_Row]):
         """Being worked on by a worker whose lease has run out: it died mid-run."""
         expired = Q(lease_until__lt=now) | Q(lease_until__isnull=True)
         return self.filter(expired, status=self.working_status)
+
+
+class ClaimedWorkQuerySet(LeasedWorkQuerySet[_Row]):
+    """Leased work one run at a time takes by a claim: the run that raised `attempts` holds
+    the row, and its writes count only while it still does (`held`)."""
+
+    def claim(self, pk: int, *, now: dt.datetime, lease: dt.timedelta) -> bool:
+        """Take the row for this run if it waits, or its worker's lease has run out."""
+        claimable = Q(status=self.waiting_status) | Q(
+            status=self.working_status, lease_until__lt=now
+        )
+        claimed = self.filter(claimable, pk=pk).update(
+            status=self.working_status,
+            started_at=now,
+            progress=1,
+            attempts=F("attempts") + 1,
+            lease_until=now + lease,
+        )
+        return claimed == 1
+
+    def held(self, pk: int, attempts: int) -> Self:
+        """The row while the run that made attempt `attempts` still holds the claim."""
+        return self.filter(pk=pk, status=self.working_status, attempts=attempts)

@@ -14,7 +14,7 @@ from django.db.models import Q
 from requests_app.models.correspondence import Message
 from requests_app.models.documents import Attachment
 from requests_app.models.law import Exemption
-from requests_app.models.leases import LeasedWorkQuerySet
+from requests_app.models.leases import ClaimedWorkQuerySet
 
 
 class ReasonKind(models.TextChoices):
@@ -165,7 +165,7 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class RedactionJobQuerySet(LeasedWorkQuerySet["RedactionJob"]):
+class RedactionJobQuerySet(ClaimedWorkQuerySet["RedactionJob"]):
     waiting_status = JobStatus.PENDING
     working_status = JobStatus.RUNNING
 

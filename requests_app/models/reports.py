@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from requests_app.models.campaigns import Campaign
-from requests_app.models.leases import LeasedWorkQuerySet
+from requests_app.models.leases import ClaimedWorkQuerySet
 from requests_app.models.requests import FoiRequest
 
 
@@ -27,7 +27,7 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class GeneratedReportQuerySet(LeasedWorkQuerySet["GeneratedReport"]):
+class GeneratedReportQuerySet(ClaimedWorkQuerySet["GeneratedReport"]):
     waiting_status = ReportStatus.PENDING
     working_status = ReportStatus.RUNNING
 

@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from requests_app.audit import record_audit
@@ -144,23 +144,14 @@ def run_redaction_job(*, job_id: int) -> RedactionJob | None:
 
 
 def _claim(job_id: int) -> RedactionJob | None:
-    now = timezone.now()
-    claimable = Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, lease_until__lt=now)
-    claimed = RedactionJob.objects.filter(claimable, pk=job_id).update(
-        status=JobStatus.RUNNING,
-        started_at=now,
-        progress=1,
-        attempts=F("attempts") + 1,
-        lease_until=now + JOB_LEASE,
-    )
-    if claimed != 1:
+    if not RedactionJob.objects.claim(job_id, now=timezone.now(), lease=JOB_LEASE):
         return None
     return RedactionJob.objects.select_related("attachment__message", "requested_by").get(pk=job_id)
 
 
 def _held(job: RedactionJob) -> QuerySet[RedactionJob]:
     """The job's row while this run still holds the claim (none once taken back)."""
-    return RedactionJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
+    return RedactionJob.objects.held(job.pk, job.attempts)
 
 
 def _done(job: RedactionJob, version: RedactedVersion) -> None:

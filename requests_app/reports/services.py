@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -303,16 +303,7 @@ def _build_and_store(report: GeneratedReport, today: dt.date) -> None:
 
 
 def _claim(report_id: int) -> GeneratedReport | None:
-    now = timezone.now()
-    claimable = Q(status=ReportStatus.PENDING) | Q(status=ReportStatus.RUNNING, lease_until__lt=now)
-    claimed = GeneratedReport.objects.filter(claimable, pk=report_id).update(
-        status=ReportStatus.RUNNING,
-        started_at=now,
-        progress=1,
-        attempts=F("attempts") + 1,
-        lease_until=now + BUILD_LEASE,
-    )
-    if claimed != 1:
+    if not GeneratedReport.objects.claim(report_id, now=timezone.now(), lease=BUILD_LEASE):
         return None
     return GeneratedReport.objects.select_related(
         "foi_request__public_body", "campaign", "batch", "requested_by"
@@ -321,9 +312,7 @@ def _claim(report_id: int) -> GeneratedReport | None:
 
 def _held(report: GeneratedReport) -> QuerySet[GeneratedReport]:
     """The report's row while this build still holds the claim (none once taken back)."""
-    return GeneratedReport.objects.filter(
-        pk=report.pk, status=ReportStatus.RUNNING, attempts=report.attempts
-    )
+    return GeneratedReport.objects.held(report.pk, report.attempts)
 
 
 def _finish(report: GeneratedReport, **fields: Any) -> None:
