@@ -38,6 +38,7 @@ from requests_app.redaction.gate import (
 from requests_app.redaction.services import (
     RedactionError,
     RedactionOrder,
+    audit_redaction,
     create_redacted_version,
     make_reason,
 )
@@ -197,13 +198,7 @@ def _redact(request: HttpRequest, finding: Finding) -> None:
     except RedactionError as error:
         flash.error(request, str(error))
         return
-    record_audit(
-        actor=user,
-        action="attachment.redacted",
-        obj=version.attachment,
-        changes={"redactions": [0, version.redactions.count()]},
-        request=request,
-    )
+    audit_redaction(version, user, request)
     flash.success(
         request, f"“{version.attachment.filename}” is ready and will be used from now on."
     )

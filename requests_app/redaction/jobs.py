@@ -19,7 +19,6 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from requests_app.audit import record_audit
 from requests_app.models import Attachment, JobStatus, RedactedVersion, RedactionJob
 from requests_app.models.redaction import RedactionJobQuerySet
 from requests_app.queueing import stranded_after
@@ -27,6 +26,7 @@ from requests_app.redaction.geometry import Area, Mark, Reason
 from requests_app.redaction.services import (
     RedactionError,
     RedactionOrder,
+    audit_redaction,
     create_redacted_version,
 )
 
@@ -158,12 +158,7 @@ def _done(job: RedactionJob, version: RedactedVersion) -> None:
     """In the transaction that files the version: mark the job done, or undo the filing."""
     if _finish(job, status=JobStatus.DONE, version=version, progress=100) != 1:
         raise LostClaim
-    record_audit(
-        actor=job.requested_by,
-        action="attachment.redacted",
-        obj=version.attachment,
-        changes={"redactions": [0, version.redactions.count()]},
-    )
+    audit_redaction(version, job.requested_by)
 
 
 def _finish(job: RedactionJob, **fields: Any) -> int:

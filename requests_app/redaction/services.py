@@ -19,8 +19,10 @@ from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from requests_app.audit import record_audit
 from requests_app.extraction import schedule_extraction
 from requests_app.extraction.base import ExtractionProblem
 from requests_app.files import safe_filename
@@ -223,6 +225,21 @@ def preview(*, attachment: Attachment, patterns: list[str], words: list[str]) ->
             return occurrences(source_pdf(attachment, Path(folder)), finder)
         except (ExtractionProblem, OcrUnavailable) as error:
             raise RedactionError(str(error)) from error
+
+
+def audit_redaction(
+    version: RedactedVersion,
+    actor: User | AnonymousUser | None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Record in the original's audit trail that a redacted version of it was made."""
+    record_audit(
+        actor=actor,
+        action="attachment.redacted",
+        obj=version.attachment,
+        changes={"redactions": [0, version.redactions.count()]},
+        request=request,
+    )
 
 
 def create_redacted_version(

@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from requests_app.audit import record_audit
 from requests_app.extraction.base import ExtractionProblem
 from requests_app.models import Attachment, ExtractionStatus, JobStatus, RedactionJob
 from requests_app.redaction.engine import page_image, page_sizes
@@ -27,6 +26,7 @@ from requests_app.redaction.jobs import start_redaction_job
 from requests_app.redaction.matching import Occurrence
 from requests_app.redaction.services import (
     RedactionError,
+    audit_redaction,
     create_redacted_version,
     marks_of,
     may_redact,
@@ -67,13 +67,7 @@ def redaction_editor(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("redaction_job", pk=attachment.pk, job=job.pk)
             else:
                 version = create_redacted_version(attachment=attachment, order=order, user=user)
-                record_audit(
-                    actor=user,
-                    action="attachment.redacted",
-                    obj=version.attachment,
-                    changes={"redactions": [0, version.redactions.count()]},
-                    request=request,
-                )
+                audit_redaction(version, user, request)
                 flash.success(request, f"“{version.attachment.filename}” is ready.")
                 return redirect(reverse("attachment_pages", kwargs={"pk": version.original_id}))
         except RedactionError as error:
