@@ -57,6 +57,8 @@ from requests_app.search.plan import FILE_TYPE_LABELS, KIND_LABELS, MAX_PER_PAGE
 
 # What a person may change, as in the web form.
 EDITABLE_REQUEST_FIELDS = tuple(FoiRequestForm.Meta.fields)
+# The largest id a row can have: a signed 64-bit integer on both databases.
+MAX_ID = 2**63 - 1
 
 
 def form_errors(form: BaseForm) -> dict[str, list[str]]:
@@ -474,7 +476,7 @@ class EventCreateSerializer(serializers.Serializer[RequestEvent]):
         ),
     )
     exemptions = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         help_text="response: ids of the exemptions cited.",
     )

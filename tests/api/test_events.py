@@ -81,3 +81,16 @@ def test_an_outsider_cannot_record_an_event(
     assert mallory_api.post(events_url(alice_request), payload, format="json").status_code == 404
     alice_request.refresh_from_db()
     assert alice_request.status == models.Status.AWAITING_RESPONSE
+
+
+def test_an_exemption_id_no_database_can_hold_is_a_400_not_a_server_error(
+    alice_api: APIClient, alice_request: models.FoiRequest
+) -> None:
+    payload = {"kind": "response", "on": "2026-01-14", "outcome": "refused"}
+    for too_big in (2**63, 15539068109619482972623977904812851200):
+        response = alice_api.post(
+            events_url(alice_request), {**payload, "exemptions": [too_big]}, format="json"
+        )
+        assert response.status_code == 400
+        assert "exemptions" in response.json()
+    assert alice_request.events.count() == 1
