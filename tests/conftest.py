@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import Browser
 
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.guards import invented_in, invented_in_outbox, recording_smtp_recipients
@@ -88,3 +91,44 @@ def client_for():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def alice_client(user, client_for) -> Client:  # type: ignore[no-untyped-def]
     return client_for(user)
+
+
+# --- the browser tests' Chromium --------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
+    """Debian's chromium, headless. A container's /dev/shm can be too small for a page
+    image at 200 dpi: Chromium keeps its shared memory in /tmp instead."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": shutil.which("chromium"),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def _launched_browsers(launch_browser: Callable[..., Any]) -> Iterator[list[Browser]]:
+    # Asks for launch_browser so that Playwright stops after these browsers are closed.
+    launched: list[Browser] = [launch_browser()]
+    yield launched
+    for browser in launched:
+        if browser.is_connected():
+            browser.close()
+
+
+@pytest.fixture
+def browser(_launched_browsers: list[Browser], launch_browser: Callable[..., Any]) -> Browser:
+    """One browser for the session, launched again if a test crashed it: a crash fails
+    that test, not every browser test after it on the same worker."""
+    if not _launched_browsers[-1].is_connected():
+        _launched_browsers.append(launch_browser())
+    return _launched_browsers[-1]

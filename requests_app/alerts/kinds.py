@@ -245,18 +245,6 @@ def is_owed(
     return None
 
 
-def owed_alerts(
-    dates: RequestDates,
-    today: dt.date,
-    calendar: Calendar,
-    due_soon_working_days: int = DEFAULT_DUE_SOON_WORKING_DAYS,
-) -> list[Owed]:
-    found = (
-        is_owed(kind, dates, today, calendar, due_soon_working_days) for kind in DEADLINE_KINDS
-    )
-    return [owed for owed in found if owed is not None]
-
-
 def _due_soon(
     deadline: dt.date, dates: RequestDates, today: dt.date, calendar: Calendar, days: int
 ) -> bool:

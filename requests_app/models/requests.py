@@ -418,9 +418,6 @@ class FoiRequest(models.Model):
 
     # --- permissions -------------------------------------------------------------
 
-    def can_view(self, user: User | AnonymousUser) -> bool:
-        return FoiRequest.objects.visible_to(user).filter(pk=self.pk).exists()
-
     def can_edit(self, user: User | AnonymousUser) -> bool:
         """Who may change the request, for the web and the API alike: its owner (known
         without a query), or an owner or editor of the campaign it is shared with."""

@@ -10,7 +10,6 @@ read back once while the bundle is assembled, so no page is held in memory twice
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,13 +80,6 @@ class BundleResult:
     page_count: int
     index_pages: int
     items: list[BundleItem]
-
-
-def build_bundle(*, foi_request: FoiRequest, today: dt.date) -> bytes:
-    """The bundle as PDF bytes. Large bundles are better written with `write_bundle`."""
-    output = io.BytesIO()
-    write_bundle(foi_request=foi_request, today=today, output=output)
-    return output.getvalue()
 
 
 def write_bundle(

@@ -9,7 +9,6 @@ so the number of queries does not grow with the number of requests.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
@@ -213,9 +212,3 @@ def write_campaign_report(
     document = pdf.render_document(TEMPLATE, context)
     document.write_pdf(output)
     return len(document.pages)
-
-
-def build_campaign_report(*, campaign: Campaign, user: User, today: dt.date) -> bytes:
-    output = io.BytesIO()
-    write_campaign_report(campaign=campaign, user=user, today=today, output=output)
-    return output.getvalue()

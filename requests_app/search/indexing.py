@@ -271,10 +271,3 @@ def rebuild(
             progress(last, total)
     backend.finish_rebuild()
     return total
-
-
-def current_language(using: str = DEFAULT_DB_ALIAS) -> str | None:
-    backend = index_backend(connections[using])
-    if backend is None or not backend.is_installed():
-        return None
-    return backend.language()

@@ -1,7 +1,7 @@
 """Fixtures for the mail tests: a fixed inbound secret, inline tasks, the corpus's world.
 
-The browser fixtures are imported from tests/browser/conftest.py so that the browser test
-in this folder runs when only tests/mail is collected.
+The browser tests' skip rule is imported from tests/browser/conftest.py so that the browser
+test in this folder runs when only tests/mail is collected.
 """
 
 from __future__ import annotations
@@ -16,10 +16,7 @@ import time_machine
 from django.contrib.auth.models import User
 
 from requests_app import models
-from tests.browser.conftest import (
-    browser_type_launch_args,  # noqa: F401 - a fixture
-    pytest_collection_modifyitems,  # noqa: F401 - a hook
-)
+from tests.browser.conftest import pytest_collection_modifyitems  # noqa: F401 - a hook
 from tests.factories import FoiRequestFactory, MessageFactory, PublicBodyFactory
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -10,10 +10,9 @@ from django.core.management import call_command
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from requests_app import models
-from requests_app.reports.bundle import build_bundle
 from tests.factories import FoiRequestFactory, MessageFactory
 from tests.redaction.documents import attach, text_pdf
-from tests.reports.reading import page_texts
+from tests.reports.reading import build_bundle, page_texts
 
 pytestmark = pytest.mark.django_db
 

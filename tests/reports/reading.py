@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import subprocess
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from pypdf import PdfReader
 
+from requests_app.models import Campaign, FoiRequest
+from requests_app.reports.bundle import write_bundle
+from requests_app.reports.campaign_report import write_campaign_report
+
 PDFTOTEXT = shutil.which("pdftotext")
+
+
+def build_bundle(*, foi_request: FoiRequest, today: dt.date) -> bytes:
+    """The complaint bundle as PDF bytes."""
+    output = io.BytesIO()
+    write_bundle(foi_request=foi_request, today=today, output=output)
+    return output.getvalue()
+
+
+def build_campaign_report(*, campaign: Campaign, user: User, today: dt.date) -> bytes:
+    """The campaign report as PDF bytes."""
+    output = io.BytesIO()
+    write_campaign_report(campaign=campaign, user=user, today=today, output=output)
+    return output.getvalue()
 
 
 def page_texts(data: bytes) -> list[str]:

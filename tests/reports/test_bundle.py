@@ -14,7 +14,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, NumberObject
 
 from requests_app.models import FoiRequest
-from requests_app.reports.bundle import BundleItem, build_bundle, render_index, write_bundle
+from requests_app.reports.bundle import BundleItem, render_index, write_bundle
 from requests_app.reports.case_summary import load_case
 from tests.reports.conftest import at
 from tests.reports.factories import (
@@ -24,7 +24,7 @@ from tests.reports.factories import (
     message_on,
     simple_pdf,
 )
-from tests.reports.reading import bookmarks, flat, page_texts
+from tests.reports.reading import bookmarks, build_bundle, flat, page_texts
 
 pytestmark = pytest.mark.django_db
 

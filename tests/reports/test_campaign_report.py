@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from requests_app.models import Campaign, FoiRequest, Role, Visibility
-from requests_app.reports.campaign_report import build_campaign_report, campaign_report_context
+from requests_app.reports.campaign_report import campaign_report_context
 from tests.factories import (
     CampaignFactory,
     FoiRequestFactory,
@@ -17,7 +17,7 @@ from tests.factories import (
     PublicBodyFactory,
     UserFactory,
 )
-from tests.reports.reading import flat, page_texts
+from tests.reports.reading import build_campaign_report, flat, page_texts
 
 pytestmark = pytest.mark.django_db
 

@@ -33,10 +33,16 @@ def archive(user: User, body: models.PublicBody) -> list[models.FoiRequest]:
     return requests
 
 
+def current_language() -> str | None:
+    backend = indexing.index_backend(connection)
+    assert backend is not None and backend.is_installed()
+    return backend.language()
+
+
 def empty_the_index() -> None:
     backend = indexing.index_backend(connection)
     assert backend is not None
-    backend.start_rebuild(indexing.current_language() or "english")
+    backend.start_rebuild(current_language() or "english")
     backend.finish_rebuild()
 
 
@@ -89,7 +95,7 @@ def test_the_language_decides_how_words_are_matched(
     assert search(user, "contracts", kind="message").total == 3  # "Contracting", stemmed
     settings.FOI_SEARCH_LANGUAGE = "simple"  # type: ignore[attr-defined]
     out, _ = reindex()
-    assert "(simple)" in out and indexing.current_language() == "simple"
+    assert "(simple)" in out and current_language() == "simple"
     assert search(user, "contracts", kind="message").total == 0
     assert search(user, "contracting", kind="message").total == 3
 
