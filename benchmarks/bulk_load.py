@@ -23,6 +23,7 @@ import enum
 import json
 import re
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,14 @@ from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from requests_app.search import indexing
-from requests_app.search.postgres import INDEXED_CHARS, WEIGHTS, PostgresIndex, pg_sources
+from requests_app.search.plan import MESSAGE, PAGE, REQUEST
+from requests_app.search.postgres import (
+    INDEXED_CHARS,
+    TABLES_SQL,
+    WEIGHTS,
+    PostgresIndex,
+    pg_sources,
+)
 
 # --- tables ---------------------------------------------------------------------------
 
@@ -187,6 +195,7 @@ VECTOR_COLUMNS = ("head", "body", "attachment")  # as Source.texts()
 # left to to_tsvector, which clamps and drops positions in its own way.
 LAST_POSITION = 16_383
 MOST_POSITIONS = 255
+POSITIONS = tuple(str(n) for n in range(1, LAST_POSITION + 1))
 TSVECTOR_ENTRY = re.compile(r"'((?:[^']|'')*)':([0-9,]+)")
 # A word that stands alone: to_tsvector's parser reads it the same wherever it appears.
 PLAIN_TOKEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*[.:,]?")
@@ -201,6 +210,8 @@ class Vectoriser:
         self.language = language
         # token -> (positions it takes, ((offset, lexeme), ...))
         self.tokens: dict[str, tuple[int, tuple[tuple[int, str], ...]]] = {}
+        # The tokens that take one position: token -> its lexeme, or "" (a stop word).
+        self.words: dict[str, str] = {}
 
     def learn(self, tokens: Iterable[str]) -> None:
         new = sorted({t for t in tokens if t not in self.tokens and PLAIN_TOKEN.fullmatch(t)})
@@ -215,7 +226,9 @@ class Vectoriser:
             )
             rows = cursor.fetchall()
         for token, (vector, marker) in zip(new, rows, strict=True):
-            self.tokens[token] = self.reading(vector, marker)
+            width, pairs = self.tokens[token] = self.reading(vector, marker)
+            if width == 1 and len(pairs) <= 1:
+                self.words[token] = pairs[0][1] if pairs else ""
 
     @staticmethod
     def reading(vector: str, marker: str) -> tuple[int, tuple[tuple[int, str], ...]]:
@@ -234,26 +247,37 @@ class Vectoriser:
 
     def vector(self, text: str) -> str | None:
         """The text's tsvector, or None if it holds a word not learnt (or is too long)."""
-        if len(text) >= INDEXED_CHARS:
+        tokens = text.split()
+        if len(text) >= INDEXED_CHARS or len(tokens) >= LAST_POSITION:
             return None
-        tokens = self.tokens
-        lexemes: dict[str, list[int]] = {}
+        lexemes: dict[str, list[str]] = {}
+        words = list(map(self.words.get, tokens))
+        if None not in words:  # one position a word: the usual case, made quick
+            for at, lexeme in zip(POSITIONS, words, strict=False):  # fewer words, as checked
+                if lexeme:
+                    positions = lexemes.get(lexeme)
+                    if positions is None:
+                        lexemes[lexeme] = [at]
+                    else:
+                        positions.append(at)
+        elif not self.read(tokens, lexemes):
+            return None
+        if max(map(len, lexemes.values()), default=0) > MOST_POSITIONS:
+            return None
+        return " ".join([lexeme + ",".join(p) for lexeme, p in lexemes.items()])
+
+    def read(self, tokens: list[str], lexemes: dict[str, list[str]]) -> bool:
+        """Tokens of any width into `lexemes`; False at one not learnt or past the limit."""
         at = 0
-        for token in text.split():
-            reading = tokens.get(token)
+        for token in tokens:
+            reading = self.tokens.get(token)
             if reading is None:
-                return None
+                return False
             width, pairs = reading
             for offset, lexeme in pairs:
-                positions = lexemes.get(lexeme)
-                if positions is None:
-                    lexemes[lexeme] = [at + offset]
-                else:
-                    positions.append(at + offset)
+                lexemes.setdefault(lexeme, []).append(str(at + offset))
             at += width
-        if at >= LAST_POSITION or max(map(len, lexemes.values()), default=0) > MOST_POSITIONS:
-            return None
-        return " ".join([lexeme + ",".join(map(str, p)) for lexeme, p in lexemes.items()])
+        return at < LAST_POSITION
 
 
 def create_vector_table() -> None:
@@ -299,7 +323,8 @@ SECONDARY_INDEXES = (
 
 def build_postgres_index(language: str) -> int:
     """Every entry again, numbered in date order as indexing.rebuild numbers them; the
-    indexes of search_entry are dropped first and built once at the end."""
+    indexes of search_entry are dropped first and built once at the end. Two connections
+    share the work: the machines it runs on have two cores."""
     index = PostgresIndex(connection)
     with connection.cursor() as cursor:
         index.set_language(language)
@@ -310,8 +335,32 @@ def build_postgres_index(language: str) -> int:
         total = number_entries(cursor)
         cursor.execute("SELECT nextval(pg_get_serial_sequence('search_entry', 'id'))")
         base = int(cursor.fetchone()[0]) - 1
-        columns = ", ".join(["id", *indexing.ENTRY_COLUMNS, "document"])
-        for source in pg_sources().values():
+    sources = pg_sources()
+    at_once(
+        lambda: insert_entries(base, [sources[PAGE]]),
+        lambda: insert_entries(base, [sources[REQUEST], sources[MESSAGE]]),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('search_entry', 'id'), {base + max(total, 1)})"
+        )
+        cursor.execute(f"DROP TABLE {SEED_ORDER}")
+        cursor.execute(f"DROP TABLE {SEED_VECTORS}")
+    # The index's own CREATE INDEX statements: the GIN index beside the others.
+    creates = [line for line in TABLES_SQL.splitlines() if line.startswith("CREATE INDEX")]
+    gin = [line for line in creates if "USING gin" in line]
+    at_once(
+        lambda: create_indexes(gin),
+        lambda: create_indexes([line for line in creates if line not in gin]),
+    )
+    index.install(language)  # the tables and indexes are there: the triggers
+    return total
+
+
+def insert_entries(base: int, sources: list[indexing.Source]) -> None:
+    columns = ", ".join(["id", *indexing.ENTRY_COLUMNS, "document"])
+    with connection.cursor() as cursor:
+        for source in sources:
             cursor.execute(
                 f"INSERT INTO search_entry ({columns}) "
                 f"SELECT {base} + o.n, {', '.join(source.columns())}, {document_sql(source)} "
@@ -320,16 +369,39 @@ def build_postgres_index(language: str) -> int:
                 f"LEFT JOIN {SEED_VECTORS} v ON v.kind = {source.kind} "
                 f"AND v.object_id = {source.key}"
             )
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('search_entry', 'id'), {base + max(total, 1)})"
-        )
-        cursor.execute(f"DROP TABLE {SEED_ORDER}")
-        cursor.execute(f"DROP TABLE {SEED_VECTORS}")
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-    index.install(language)  # CREATE INDEX IF NOT EXISTS: the indexes, each built at once
+
+
+def create_indexes(statements: list[str]) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("RESET maintenance_work_mem")
-    return total
+        cursor.execute("SET maintenance_work_mem = '1GB'")  # a GIN index sorts in memory
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def vacuum_analyze() -> None:
+    """VACUUM ANALYZE of every table, the search index's beside all the others."""
+    tables = [t for t in connection.introspection.table_names() if t != "search_entry"]
+    quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
+    at_once(lambda: vacuum(["search_entry"]), lambda: vacuum([quoted]))
+
+
+def vacuum(tables: list[str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
+
+
+def at_once(*work: Callable[[], None]) -> None:
+    """Each piece of work in a thread, on a database connection of its own."""
+
+    def run(piece: Callable[[], None]) -> None:
+        try:
+            piece()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(work)) as pool:
+        for future in [pool.submit(run, piece) for piece in work]:
+            future.result()
 
 
 def number_entries(cursor: Any) -> int:
