@@ -32,6 +32,7 @@ from benchmarks.bulk_load import (
     build_postgres_index,
     catch_up_sequences,
     create_vector_table,
+    indexes_built_after,
     json_text,
     next_ids,
     vacuum_analyze,
@@ -153,7 +154,8 @@ class BenchArchive:
             for done in range(0, self.requests, BATCH)
         )
         if connection.vendor == "postgresql":
-            self.insert_while_generating(batches)
+            with indexes_built_after(TABLES):
+                self.insert_while_generating(batches)
         else:  # SQLite writes in this process anyway: nothing to overlap
             for batch in batches:
                 self.insert_and_report(batch)
