@@ -21,9 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ from typing import Any
 from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from benchmarks.vectors import Reading, TextVectors, VectorRow, start, vectors_of
 from requests_app.search import indexing
 from requests_app.search.plan import MESSAGE, PAGE, REQUEST
 from requests_app.search.postgres import (
@@ -218,11 +220,6 @@ class SqliteLoadSettings:
 SEED_VECTORS = "search_seed_vector"
 SEED_ORDER = "search_seed_order"
 VECTOR_COLUMNS = ("head", "body", "attachment")  # as Source.texts()
-# tsvector limits (PostgreSQL's MAXENTRYPOS and MAXNUMPOS): a text that reaches them is
-# left to to_tsvector, which clamps and drops positions in its own way.
-LAST_POSITION = 16_383
-MOST_POSITIONS = 255
-POSITIONS = tuple(str(n) for n in range(1, LAST_POSITION + 1))
 TSVECTOR_ENTRY = re.compile(r"'((?:[^']|'')*)':([0-9,]+)")
 # A word that stands alone: to_tsvector's parser reads it the same wherever it appears.
 PLAIN_TOKEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*[.:,]?")
@@ -230,18 +227,19 @@ MARKER = "zyxwvutsrq"
 
 
 class Vectoriser:
-    """Text vectors as PostgreSQL's to_tsvector(language, text)::text gives them, for
-    texts whose every word it has been taught (`learn`)."""
+    """Learns from PostgreSQL how each word reads in to_tsvector(language, ...), and
+    makes text vectors from that: here (`vector`), or in a process of its own beside
+    the one generating the archive (`submit`, after `start`)."""
 
     def __init__(self, language: str) -> None:
         self.language = language
-        # token -> (positions it takes, ((offset, lexeme), ...))
-        self.tokens: dict[str, tuple[int, tuple[tuple[int, str], ...]]] = {}
-        # The tokens that take one position: token -> its lexeme, or "" (a stop word).
-        self.words: dict[str, str] = {}
+        self.text_vectors = TextVectors(INDEXED_CHARS)
+        self.unsent: dict[str, Reading] = {}
+        self.worker: ProcessPoolExecutor | None = None
 
     def learn(self, tokens: Iterable[str]) -> None:
-        new = sorted({t for t in tokens if t not in self.tokens and PLAIN_TOKEN.fullmatch(t)})
+        known = self.text_vectors.tokens
+        new = sorted({t for t in tokens if t not in known and PLAIN_TOKEN.fullmatch(t)})
         if not new:
             return
         with connection.cursor() as cursor:
@@ -252,13 +250,15 @@ class Vectoriser:
                 [self.language, MARKER, self.language, MARKER, new],
             )
             rows = cursor.fetchall()
-        for token, (vector, marker) in zip(new, rows, strict=True):
-            width, pairs = self.tokens[token] = self.reading(vector, marker)
-            if width == 1 and len(pairs) <= 1:
-                self.words[token] = pairs[0][1] if pairs else ""
+        readings = {
+            token: self.reading(vector, marker)
+            for token, (vector, marker) in zip(new, rows, strict=True)
+        }
+        self.text_vectors.add(readings)
+        self.unsent.update(readings)
 
     @staticmethod
-    def reading(vector: str, marker: str) -> tuple[int, tuple[tuple[int, str], ...]]:
+    def reading(vector: str, marker: str) -> Reading:
         """How many positions a token takes and its lexemes' offsets among them, each
         lexeme written as it opens its entry in a tsvector's text ('lexeme':)."""
         [(marker_lexeme, _)] = TSVECTOR_ENTRY.findall(marker)
@@ -273,38 +273,24 @@ class Vectoriser:
         return width, tuple(sorted(pairs))
 
     def vector(self, text: str) -> str | None:
-        """The text's tsvector, or None if it holds a word not learnt (or is too long)."""
-        tokens = text.split()
-        if len(text) >= INDEXED_CHARS or len(tokens) >= LAST_POSITION:
-            return None
-        lexemes: dict[str, list[str]] = {}
-        words = list(map(self.words.get, tokens))
-        if None not in words:  # one position a word: the usual case, made quick
-            for at, lexeme in zip(POSITIONS, words, strict=False):  # fewer words, as checked
-                if lexeme:
-                    positions = lexemes.get(lexeme)
-                    if positions is None:
-                        lexemes[lexeme] = [at]
-                    else:
-                        positions.append(at)
-        elif not self.read(tokens, lexemes):
-            return None
-        if max(map(len, lexemes.values()), default=0) > MOST_POSITIONS:
-            return None
-        return " ".join([lexeme + ",".join(p) for lexeme, p in lexemes.items()])
+        return self.text_vectors.vector(text)
 
-    def read(self, tokens: list[str], lexemes: dict[str, list[str]]) -> bool:
-        """Tokens of any width into `lexemes`; False at one not learnt or past the limit."""
-        at = 0
-        for token in tokens:
-            reading = self.tokens.get(token)
-            if reading is None:
-                return False
-            width, pairs = reading
-            for offset, lexeme in pairs:
-                lexemes.setdefault(lexeme, []).append(str(at + offset))
-            at += width
-        return at < LAST_POSITION
+    @contextmanager
+    def started(self) -> Iterator[None]:
+        """A process for `submit`; spawned, so that it holds nothing of this one's."""
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(1, context, initializer=start, initargs=(INDEXED_CHARS,)) as pool:
+            self.worker = pool
+            try:
+                yield
+            finally:
+                self.worker = None
+
+    def submit(self, texts: list[VectorRow]) -> Future[list[VectorRow]]:
+        """The rows' vectors, made in the worker process (in the order submitted)."""
+        assert self.worker is not None, "inside started() only"
+        readings, self.unsent = self.unsent, {}
+        return self.worker.submit(vectors_of, readings, texts)
 
 
 def create_vector_table() -> None:
@@ -317,7 +303,7 @@ def create_vector_table() -> None:
         )
 
 
-def write_vectors(rows: list[tuple[int, int, str | None, str | None, str | None]]) -> None:
+def write_vectors(rows: list[VectorRow]) -> None:
     with (
         connection.cursor() as cursor,
         cursor.copy(

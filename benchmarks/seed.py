@@ -39,6 +39,7 @@ from benchmarks.bulk_load import (
     write_rows,
     write_vectors,
 )
+from benchmarks.vectors import VectorRow
 from requests_app.deadlines.clock import ClockEvent, ClockEventKind, ClockInput, compute_deadlines
 from requests_app.models import (
     Attachment,
@@ -154,7 +155,8 @@ class BenchArchive:
             for done in range(0, self.requests, BATCH)
         )
         if connection.vendor == "postgresql":
-            with indexes_built_after(TABLES):
+            vectors = self.vectoriser.started() if self.vectoriser else nullcontext()
+            with indexes_built_after(TABLES), vectors:
                 self.insert_while_generating(batches)
         else:  # SQLite writes in this process anyway: nothing to overlap
             for batch in batches:
@@ -463,22 +465,21 @@ class BenchArchive:
         plans: list[Plan],
         letters: list[Letter],
         pages: list[tuple[Any, ...]],
-    ) -> list[tuple[int, int, str | None, str | None, str | None]]:
-        """The search index's text vectors for the batch's rows (see bulk_load)."""
+    ) -> Future[list[VectorRow]]:
+        """The search index's text vectors for the batch's rows, made in the vectoriser's
+        own process while this one goes on (see bulk_load)."""
         vectoriser.learn(plan.reference for plan in plans)
-        vector = vectoriser.vector
         request, message, page = (KIND_CODES[kind] for kind in (REQUEST, MESSAGE, PAGE))
-        rows: list[tuple[int, int, str | None, str | None, str | None]] = [
+        texts: list[VectorRow] = [
             # As the Source's texts: the title; reference, their reference, text, notes.
-            (request, plan.id, vector(plan.title), vector(f"{plan.reference}  {plan.text} "), None)
+            (request, plan.id, plan.title, f"{plan.reference}  {plan.text} ", None)
             for plan in plans
         ]
-        rows += [
-            (message, letter.id, vector(letter.subject), vector(letter.body_text), None)
-            for letter in letters
+        texts += [
+            (message, letter.id, letter.subject, letter.body_text, None) for letter in letters
         ]
-        rows += [(page, row[0], None, None, vector(row[3])) for row in pages]
-        return rows
+        texts += [(page, row[0], None, None, row[3]) for row in pages]
+        return vectoriser.submit(texts)
 
 
 def vocabulary() -> set[str]:
@@ -618,14 +619,14 @@ class Batch:
     done: int  # requests generated so far, this batch included
     now: dt.datetime
     rows: dict[Table, list[tuple[Any, ...]]]
-    vectors: list[tuple[int, int, str | None, str | None, str | None]] = field(default_factory=list)
+    vectors: Future[list[VectorRow]] | None = None
 
     def insert(self) -> None:
         with transaction.atomic():
             for table in TABLES:
                 write_rows(table, self.rows[table], self.now)
-            if self.vectors:
-                write_vectors(self.vectors)
+            if self.vectors is not None:
+                write_vectors(self.vectors.result())
 
 
 def stderr_progress(stage: str, done: int, total: int) -> None:
