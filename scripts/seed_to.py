@@ -1,7 +1,7 @@
 """Top the benchmark archive in DATABASE_URL up to N requests (nothing if it has them).
 
 `python scripts/seed_to.py N [--seed S]`: the synthetic archive of `benchmarks/seed.py`,
-loaded in bulk with the search index built in one statement at the end.
+its rows written in bulk (COPY on PostgreSQL) and the search index built set-wise at the end.
 """
 
 from __future__ import annotations

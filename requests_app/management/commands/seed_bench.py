@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 class Command(BaseCommand):
     help = (
         "Add N synthetic requests (letters, attachment pages, deadlines) in bulk, with the "
-        "search index built in one statement. Needs the repository's benchmarks/ package."
+        "search index built set-wise. Needs the repository's benchmarks/ package."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
