@@ -286,7 +286,9 @@ class History:
     MARKER = "987654321"
 
     def __init__(self, context: template.Context) -> None:
+        assert context.template is not None  # a tag is rendered within its template
         self.context = context
+        self.engine = context.template.engine
         self.link_head, _, self.link_tail = html.escape(
             reverse("mail_message", kwargs={"pk": self.MARKER})
         ).partition(self.MARKER)
@@ -325,7 +327,7 @@ class History:
         """The list of a letter's attachments, from a template (few letters have any),
         rendered in the page's own context: the extraction badges include their script
         once per page, not once per letter."""
-        partial = self.context.template.engine.get_template(ATTACHMENTS_TEMPLATE)
+        partial = self.engine.get_template(ATTACHMENTS_TEMPLATE)
         with self.context.push(attachments=attachments):
             return str(partial.nodelist.render(self.context))
 

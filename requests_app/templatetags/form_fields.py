@@ -116,7 +116,7 @@ def errors_html(field: BoundField) -> str:
         return ""
     field_id = getattr(errors, "field_id", None)
     id_ = f' id="{conditional_escape(field_id)}_error"' if field_id else ""
-    items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
+    items = "".join(f"<li>{conditional_escape(str(error))}</li>" for error in errors)
     return f'<ul class="{conditional_escape(errors.error_class)}"{id_}>{items}</ul>'
 
 
