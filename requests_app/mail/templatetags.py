@@ -27,12 +27,14 @@ def mail_panel(
 ) -> dict[str, Any]:
     """`letters`: the request's letters, oldest first, which its page has read already."""
     failed = [letter for letter in letters if letter.send_status == SendStatus.FAILED]
+    can_edit = bool(context.get("can_edit"))
     return {
         "foi_request": foi_request,
-        "can_edit": bool(context.get("can_edit")),
+        "can_edit": can_edit,
         "csrf_token": context.get("csrf_token"),
         "reply_address": reply_address(foi_request),
-        "upload_form": RequestMailUploadForm(auto_id="mail_%s"),
+        # Only those who may edit the request can upload to it.
+        "upload_form": RequestMailUploadForm(auto_id="mail_%s") if can_edit else None,
         "letters": list(LETTERS.values()),
         "failed_letters": failed[::-1][:FAILED_SHOWN],
     }
