@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -10,11 +12,12 @@ from django import forms, template
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import conditional_escape, escape, linebreaks
+from django.utils.dates import MONTHS_3
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from requests_app.models import Status
+from requests_app.models import Channel, Direction, EventKind, MessageKind, Status
 
 register = template.Library()
 
@@ -252,47 +255,146 @@ def _calendar_item(entry: Any, link: Callable[[str], str]) -> str:
     )
 
 
-# --- a letter in a request's history, written in Python ----------------------------------
-# A long correspondence is a hundred of these: the template's filters and {% url %} for
-# each cost several times the query that read them.
+# --- a request's history, written in Python ---------------------------------------------
+# A long correspondence is a hundred letters: the template's loop, filters and {% url %}
+# for each cost several times the query that read them, and so did Django's own date
+# format, choice display and lazy-text helpers called per letter. What is the same for
+# every entry (the link's pattern, the time zone, the words) is worked out once per page.
+
+# The labels of a letter's direction, channel and kind, in the order the page shows them.
+LETTER_LABELS = (dict(Direction.choices), dict(Channel.choices), dict(MessageKind.choices))
+EVENT_LABELS = dict(EventKind.choices)
+NEWLINES = re.compile(r"\r\n|\r")
+PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+ATTACHMENTS_TEMPLATE = "requests_app/_timeline_attachments.html"
 
 
-@register.simple_tag
-def timeline_letter(message: Any, is_last: bool) -> SafeString:
-    """The opening of a letter's <li> in the history, up to its attachments."""
-    sent_at = timezone.localtime(message.sent_at)
-    sender = f"From {escape(message.sender)}" if message.sender else ""
-    recipients = f" to {escape(message.recipients)}" if message.recipients else ""
-    people = f'\n      <p class="hint">{sender}{recipients}</p>' if sender or recipients else ""
-    body = ""
-    if message.body_text:
-        body = (
-            f'\n      <details class="message-body"{" open" if is_last else ""}>'
-            "\n        <summary>Text</summary>"
-            f'\n        <div class="letter">{linebreaks(message.body_text, autoescape=True)}</div>'
-            "\n      </details>"
-        )
-    meta = " · ".join(
-        escape(label)
-        for label in (
-            message.get_direction_display(),
-            message.get_channel_display(),
-            message.get_kind_display(),
-        )
-    )
+@register.simple_tag(takes_context=True)
+def timeline_entries(context: template.Context, entries: Any) -> SafeString:
+    """The <li> of every letter (with its attachments) and event in a request's history."""
+    history = History(context)
+    last = len(entries) - 1
     return mark_safe(  # noqa: S308 - every value is escaped
-        f'<li class="timeline-item timeline-item--message timeline-item--'
-        f'{escape(message.direction)}" id="message-{message.pk}">'
-        '\n      <p class="timeline-meta">'
-        f'\n        <time datetime="{dateformat.format(sent_at, "c")}">'
-        f"{dateformat.format(sent_at, 'j M Y, H:i')}</time>"
-        f"\n        · {meta}"
-        "\n      </p>"
-        f'\n      <h3><a href="{_letter_link(message.pk)}">'
-        f"{escape(message.subject or '(no subject)')}</a></h3>{people}{body}"
+        "".join(history.entry(entry, number == last) for number, entry in enumerate(entries))
     )
 
 
-def _letter_link(pk: int) -> str:
-    marker = 987654321
-    return escape(reverse("mail_message", kwargs={"pk": marker}).replace(str(marker), str(pk)))
+class History:
+    """What every entry of one page's history shares: the link's pattern, the zone, month
+    names, and the page's context for the attachments' template."""
+
+    MARKER = "987654321"
+
+    def __init__(self, context: template.Context) -> None:
+        assert context.template is not None  # a tag is rendered within its template
+        self.context = context
+        self.engine = context.template.engine
+        self.link_head, _, self.link_tail = html.escape(
+            reverse("mail_message", kwargs={"pk": self.MARKER})
+        ).partition(self.MARKER)
+        self.zone = timezone.get_current_timezone()
+        self.months = [""] + [str(MONTHS_3[number]).title() for number in range(1, 13)]
+
+    def entry(self, entry: Any, is_last: bool) -> str:
+        if entry.message is None:
+            return self.event(entry.event)
+        attachments = self.attachments(entry.attachments) if entry.attachments else ""
+        return f"\n    {self.letter(entry.message, is_last)}{attachments}\n    </li>"
+
+    def letter(self, message: Any, is_last: bool) -> str:
+        """A letter's <li>, up to its attachments."""
+        sent_at = message.sent_at.astimezone(self.zone)
+        meta = " · ".join(
+            html.escape(labels.get(value, value))
+            for labels, value in zip(
+                LETTER_LABELS, (message.direction, message.channel, message.kind), strict=True
+            )
+        )
+        return (
+            f'<li class="timeline-item timeline-item--message timeline-item--'
+            f'{html.escape(message.direction)}" id="message-{message.pk}">'
+            '\n      <p class="timeline-meta">'
+            f'\n        <time datetime="{sent_at.isoformat()}">'
+            f"{self.day(sent_at)}, {sent_at:%H:%M}</time>"
+            f"\n        · {meta}"
+            "\n      </p>"
+            f'\n      <h3><a href="{self.link_head}{message.pk}{self.link_tail}">'
+            f"{html.escape(message.subject or '(no subject)')}</a></h3>"
+            f"{_letter_people(message)}{_letter_body(message, is_last)}"
+        )
+
+    def attachments(self, attachments: Any) -> str:
+        """The list of a letter's attachments, from a template (few letters have any),
+        rendered in the page's own context: the extraction badges include their script
+        once per page, not once per letter."""
+        partial = self.engine.get_template(ATTACHMENTS_TEMPLATE)
+        with self.context.push(attachments=attachments):
+            return str(partial.nodelist.render(self.context))
+
+    def event(self, event: Any) -> str:
+        actor = f"· {html.escape(event.actor.get_username())}" if event.actor else ""
+        return (
+            f'\n    <li class="timeline-item timeline-item--event timeline-item--'
+            f'{html.escape(event.kind)}">'
+            '\n      <p class="timeline-meta">'
+            f'\n        <time datetime="{event.on.isoformat()}">{self.day(event.on)}</time>'
+            f"\n        {actor}"
+            "\n      </p>"
+            f"\n      <h3>{html.escape(EVENT_LABELS.get(event.kind, event.kind))}</h3>"
+            f"{_event_details(event.details)}"
+            f"{_event_note(event.note)}"
+            "\n    </li>"
+        )
+
+    def day(self, on: Any) -> str:
+        """'6 Jan 2026', as the date filter's "j M Y"."""
+        return f"{on.day} {self.months[on.month]} {on.year}"
+
+
+def _letter_people(message: Any) -> str:
+    sender = f"From {html.escape(message.sender)}" if message.sender else ""
+    recipients = f" to {html.escape(message.recipients)}" if message.recipients else ""
+    return f'\n      <p class="hint">{sender}{recipients}</p>' if sender or recipients else ""
+
+
+def _letter_body(message: Any, is_last: bool) -> str:
+    if not message.body_text:
+        return ""
+    return (
+        f'\n      <details class="message-body"{" open" if is_last else ""}>'
+        "\n        <summary>Text</summary>"
+        f'\n        <div class="letter">{paragraphs(message.body_text)}</div>'
+        "\n      </details>"
+    )
+
+
+def _event_details(details: Any) -> str:
+    """What an event changed: a status, an outcome, a date, the fields of an edit."""
+    if not isinstance(details, dict):
+        return ""
+    lines = []
+    if details.get("status_to"):
+        before, after = (
+            status_label(details.get("status_from", "")),
+            status_label(details["status_to"]),
+        )
+        lines.append(f"Status: {html.escape(before)} → {html.escape(after)}")
+    if details.get("outcome"):
+        lines.append(f"Outcome: {html.escape(status_label(details['outcome']))}")
+    if details.get("new_due_on"):
+        lines.append(f"New due date: {html.escape(str(details['new_due_on']))}")
+    if details.get("fields"):
+        lines.append(f"Changed: {', '.join(html.escape(str(name)) for name in details['fields'])}")
+    return "".join(f"\n      <p>{line}</p>" for line in lines)
+
+
+def _event_note(note: str) -> str:
+    return f'\n      <div class="note">{paragraphs(note)}</div>' if note else ""
+
+
+def paragraphs(text: str) -> str:
+    """Django's `linebreaks` filter with autoescape, without its lazy-text wrappers."""
+    return "\n\n".join(
+        f"<p>{html.escape(paragraph).replace(chr(10), '<br>')}</p>"
+        for paragraph in PARAGRAPH_BREAK.split(NEWLINES.sub("\n", text))
+    )

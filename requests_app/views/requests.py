@@ -143,10 +143,30 @@ def bodys_date_rule(foi_request: FoiRequest) -> str:
     return extension_rule_words(foi_request.regime_info)
 
 
+# The columns of a letter that the page shows or decides on (the history, a reply to
+# review, a letter being sent or that failed, an address to offer); the HTML body, the
+# headers and the raw source stay in the database.
+LETTER_FIELDS = (
+    "request_id",
+    "direction",
+    "channel",
+    "kind",
+    "sent_at",
+    "sender",
+    "recipients",
+    "subject",
+    "body_text",
+    "is_auto_reply",
+    "reviewed_at",
+    "send_status",
+    "send_error",
+)
+
+
 def timeline(foi_request: FoiRequest) -> list[TimelineEntry]:
     """Messages (with their attachments) and events, merged in date order."""
-    letters = list(foi_request.messages.all())
-    attachments = attachments_by_letter(letters)
+    letters = list(foi_request.messages.only(*LETTER_FIELDS))
+    attachments = attachments_by_letter(foi_request)
     # A logged message already appears as itself; its bookkeeping event would repeat it.
     events = foi_request.events.exclude(kind=EventKind.MESSAGE_LOGGED).select_related("actor")
     entries = [
@@ -161,12 +181,12 @@ def timeline(foi_request: FoiRequest) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.sort_key)
 
 
-def attachments_by_letter(letters: list[Message]) -> dict[int, list[Attachment]]:
+def attachments_by_letter(foi_request: FoiRequest) -> dict[int, list[Attachment]]:
     """Every letter's attachments in one query, grouped in Python: prefetch_related
     builds a queryset per letter, which for a long correspondence cost more than the
-    query itself."""
+    query itself (and so did a list of every letter's id as its parameters)."""
     grouped: dict[int, list[Attachment]] = {}
-    for attachment in Attachment.objects.filter(message__in=[item.pk for item in letters]):
+    for attachment in Attachment.objects.filter(message__request=foi_request).order_by("pk"):
         grouped.setdefault(attachment.message_id, []).append(attachment)
     return grouped
 
@@ -184,9 +204,7 @@ def event_choices(foi_request: FoiRequest) -> list[tuple[str, str]]:
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     visible = FoiRequest.objects.visible_to(request.user)
     visible = visible.select_related("public_body", "campaign", "owner")
-    foi_request = get_object_or_404(
-        visible.prefetch_related("tags", "exemptions"), reference=reference
-    )
+    foi_request = get_object_or_404(visible, reference=reference)
     today = timezone.localdate()
     can_edit = can_edit_request(request, foi_request)
     entries = timeline(foi_request)
@@ -209,6 +227,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "deadlines": deadline_items(foi_request),
         "body_date_rule": bodys_date_rule(foi_request),
         "timeline": entries,
+        "letters": letters,
         "can_edit": can_edit,
     }
     if can_edit:

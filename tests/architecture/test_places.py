@@ -35,6 +35,7 @@ def test_only_the_sites_own_template_tags_are_kept_apart_from_the_areas() -> Non
     assert {path.name for path in (APP / "templatetags").glob("*.py")} == {
         "__init__.py",
         "foi_tags.py",
+        "form_fields.py",
     }
 
 

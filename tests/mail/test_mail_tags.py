@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -10,12 +12,13 @@ from requests_app import models
 from tests.mail.conftest import CorpusWorld
 
 pytestmark = pytest.mark.django_db
-PANEL = Template("{% load mail_tags %}{% mail_panel foi_request %}")
+PANEL = Template("{% load mail_tags %}{% mail_panel foi_request letters %}")
 
 
 def render(world: CorpusWorld, *, can_edit: bool) -> str:
     request = RequestFactory().get("/")
     context = Context({"foi_request": world.examples, "can_edit": can_edit, "request": request})
+    context["letters"] = list(world.examples.messages.all())
     return PANEL.render(context)
 
 
@@ -44,3 +47,22 @@ def test_a_letter_that_finally_failed_is_shown(world: CorpusWorld) -> None:
     assert "1 letter could not be sent" in html
     assert "Gave up after 5 attempts." in html
     assert f"/mail/messages/{world.letter.pk}/resend/" in html
+
+
+def test_the_newest_failed_letters_come_first(world: CorpusWorld) -> None:
+    models.Message.objects.filter(pk=world.letter.pk).update(
+        send_status=models.SendStatus.FAILED, send_error="The oldest failure."
+    )
+    for day in range(1, 11):
+        models.Message.objects.create(
+            request=world.examples,
+            direction=models.Direction.OUTGOING,
+            sent_at=world.letter.sent_at + dt.timedelta(days=day),
+            subject=f"Chaser {day}",
+            send_status=models.SendStatus.FAILED,
+            send_error=f"Failure {day}.",
+        )
+    html = render(world, can_edit=True)
+    assert "10 letters could not be sent" in html
+    assert html.index("Failure 10.") < html.index("Failure 1.")
+    assert "The oldest failure." not in html

@@ -1,0 +1,180 @@
+"""`{% form_field field %}`: a form field as `requests_app/_field.html` writes it, in Python.
+
+Django writes a field through five to ten small templates (the field group, the label, the
+errors, the widget, its attributes, each option of a select): on a page with a dozen
+fields that cost more than the page's queries. The markup is the same, built from the
+same BoundField and widget methods (ids, labels, `required`, `aria-invalid`,
+`aria-describedby`, the error list's id); widgets this module does not know (a radio
+list, a multi-widget, a custom template) still go through Django's templates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+register = template.Library()
+
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "input",
+        "text",
+        "number",
+        "email",
+        "url",
+        "password",
+        "hidden",
+        "date",
+        "datetime",
+        "time",
+        "file",
+        "checkbox",
+        "search",
+        "tel",
+        "color",
+    )
+)
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+LABEL_TEMPLATE = "django/forms/label.html"
+
+
+@register.simple_tag
+def form_field(field: BoundField) -> SafeString:
+    """The field in its `<div class="field">`, as `requests_app/_field.html` writes it."""
+    errors = " field--error" if field.errors else ""
+    if field.widget_type == "checkbox":
+        return mark_safe(  # noqa: S308 - every part is escaped or Django's own markup
+            f'<div class="field{errors} field--checkbox">\n  {widget_html(field)} '
+            f"{label_html(field)}\n  {checkbox_help_html(field)}\n  {errors_html(field)}\n</div>"
+        )
+    return mark_safe(  # noqa: S308 - every part is escaped or Django's own markup
+        f'<div class="field{errors}">\n{field_group_html(field)}\n</div>'
+    )
+
+
+def field_group_html(field: BoundField) -> str:
+    """Django's `as_field_group` (django/forms/field.html): label, help, errors, widget."""
+    if field.use_fieldset or field.form.template_name_label != LABEL_TEMPLATE:
+        return str(field.as_field_group())
+    label = label_html(field) if field.label else ""
+    return f"{label}\n{help_html(field)}\n{errors_html(field)}\n{widget_html(field)}"
+
+
+def label_html(field: BoundField) -> str:
+    """`field.label_tag()` without its template: the label, its suffix, `for` and class."""
+    label = field.label
+    suffix = (
+        field.field.label_suffix
+        if field.field.label_suffix is not None
+        else field.form.label_suffix
+    )
+    contents = conditional_escape(label)
+    # As Django does: no suffix after a label that ends in punctuation.
+    if suffix and label and label[-1] not in gettext(":?.!"):
+        contents += conditional_escape(suffix)
+    id_ = field.field.widget.attrs.get("id") or field.auto_id
+    if not id_:
+        return contents
+    attrs: dict[str, Any] = {}
+    if id_for_label := field.field.widget.id_for_label(id_):
+        attrs["for"] = id_for_label
+    if field.field.required and hasattr(field.form, "required_css_class"):
+        attrs["class"] = field.form.required_css_class
+    return f"<label{attributes(attrs)}>{contents}</label>"
+
+
+def help_html(field: BoundField) -> str:
+    """The help text as Django's field group writes it (as HTML, `|safe`)."""
+    if not field.help_text:
+        return ""
+    id_ = f' id="{conditional_escape(field.auto_id)}_helptext"' if field.auto_id else ""
+    return f'<div class="helptext"{id_}>{field.help_text}</div>'
+
+
+def checkbox_help_html(field: BoundField) -> str:
+    """The help text as `_field.html` writes it beside a checkbox (escaped)."""
+    if not field.help_text:
+        return ""
+    return (
+        f'<div class="helptext" id="{conditional_escape(field.auto_id)}_helptext">'
+        f"{conditional_escape(field.help_text)}</div>"
+    )
+
+
+def errors_html(field: BoundField) -> str:
+    """The field's error list as Django's `errors/list/ul.html` writes it."""
+    errors = field.errors
+    if not errors:
+        return ""
+    field_id = getattr(errors, "field_id", None)
+    id_ = f' id="{conditional_escape(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{conditional_escape(str(error))}</li>" for error in errors)
+    return f'<ul class="{conditional_escape(errors.error_class)}"{id_}>{items}</ul>'
+
+
+def widget_html(field: BoundField) -> str:
+    """`str(field)` (`as_widget`), with the common widgets' templates written in Python."""
+    widget = field.field.widget
+    name = widget.template_name
+    known = name in INPUT_TEMPLATES or name in (SELECT_TEMPLATE, TEXTAREA_TEMPLATE)
+    if not known or field.field.localize:
+        return str(field)
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    if name == SELECT_TEMPLATE:
+        return select_html(context) or str(field)
+    if name == TEXTAREA_TEMPLATE:
+        value = conditional_escape(context["value"]) if context["value"] else ""
+        return (
+            f'<textarea name="{conditional_escape(context["name"])}"'
+            f"{attributes(context['attrs'])}>\n{value}</textarea>"
+        )
+    value = context["value"]
+    value_attr = "" if value is None else f' value="{conditional_escape(value)}"'
+    return (
+        f'<input type="{conditional_escape(context["type"])}" '
+        f'name="{conditional_escape(context["name"])}"{value_attr}{attributes(context["attrs"])}>'
+    )
+
+
+def select_html(context: dict[str, Any]) -> str:
+    """The select and its options; "" when an option has a template of its own."""
+    groups = context["optgroups"]
+    if any(
+        option["template_name"] != OPTION_TEMPLATE for _, options, _ in groups for option in options
+    ):
+        return ""
+    parts = [f'<select name="{conditional_escape(context["name"])}"{attributes(context["attrs"])}>']
+    for group_name, options, _ in groups:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        parts.extend(
+            f'\n  <option value="{conditional_escape(option["value"])}"'
+            f"{attributes(option['attrs'])}>{conditional_escape(option['label'])}</option>"
+            for option in options
+        )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+def attributes(attrs: dict[str, Any]) -> str:
+    """HTML attributes as Django's `attrs.html` writes them: True alone, False left out."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
