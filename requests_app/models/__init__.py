@@ -49,6 +49,7 @@ from requests_app.models.requests import (
 from requests_app.models.search import SavedSearch
 from requests_app.models.sharing import ShareLink
 from requests_app.models.suggestions import BodySuggestion, SuggestionStatus
+from requests_app.models.versions import CountsVersion
 
 __all__ = [
     "Alert",
@@ -67,6 +68,7 @@ __all__ = [
     "ChaserMode",
     "ChaserRule",
     "ChaserStatus",
+    "CountsVersion",
     "Direction",
     "DisclosureAcceptance",
     "DocumentPage",
