@@ -2,6 +2,10 @@
 
 A date the request has moved past (the response came, the review was decided) is not
 shown: `FoiRequest.live_dates` says which apply, and the query asks only for those.
+
+A month of a large archive has thousands of dates; the month page shows a few of each day
+and the first few hundred of the month (`month_entries`): the database ranks the dates,
+counts each day's and returns only those shown, so the page reads what it shows.
 """
 
 from __future__ import annotations
@@ -10,10 +14,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django.urls import reverse
 
-from requests_app.models import FoiRequest
+from requests_app.models import FoiRequest, PublicBody
 from requests_app.models.requests import (
     LIVE_STATUSES,
     WAITING_STATUSES,
@@ -80,6 +85,13 @@ def dated_request(row: tuple[Any, ...]) -> DatedRequest:
     )
 
 
+# The kinds in DATE_KINDS' order: an entry's rank among a request's dates on the same day.
+FIELDS = tuple(DATE_KINDS)
+KIND_ORDER = {field: order for order, field in enumerate(FIELDS)}
+# The dates that say what the body owes by then: overdue once past while still waiting.
+OWED_DATES = ("due_on", "extended_due_on", "review_due_on")
+
+
 @dataclass(frozen=True)
 class CalendarEntry:
     on: dt.date
@@ -135,3 +147,133 @@ def _still_owed(foi_request: DatedRequest, field: str) -> bool:
         and foi_request.next_due_on is not None
         and foi_request.dates.get(field) == foi_request.next_due_on
     )
+
+
+@dataclass(frozen=True)
+class MonthEntries:
+    """What a month page shows: the first entries of each day of its grid and the first
+    of the month's list, with how many there are in all."""
+
+    by_day: dict[dt.date, list[CalendarEntry]]
+    day_counts: dict[dt.date, int]
+    listed: list[CalendarEntry]
+    month_count: int
+
+
+def month_entries(
+    requests: QuerySet[FoiRequest],
+    *,
+    grid: tuple[dt.date, dt.date],
+    month: tuple[dt.date, dt.date],
+    today: dt.date,
+    per_day: int,
+    listed: int,
+) -> MonthEntries:
+    """The grid's days [grid] with at most `per_day` entries each, and the month's first
+    `listed` entries of the days in [month], in date order; one query.
+
+    The dates are ranked inside the database (each day's by reference, the month's by
+    date, then reference) and only the ranked-in rows are joined to their request's
+    title and body: a busy month costs a sort of its narrow rows, not thousands of
+    entries built and thrown away.
+    """
+    sql, params = _ranked_sql(requests, grid, month, per_day, listed)
+    with connections[requests.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    by_day: dict[dt.date, list[CalendarEntry]] = {}
+    day_counts: dict[dt.date, int] = {}
+    shown: list[CalendarEntry] = []
+    for on, field_order, day_count, in_day, in_list, *request_row in rows:
+        entry = _ranked_entry(_as_date(on), FIELDS[field_order], request_row, today)
+        day_counts[entry.on] = day_count
+        if in_day:
+            by_day.setdefault(entry.on, []).append(entry)
+        if in_list:
+            shown.append(entry)
+    month_count = sum(n for on, n in day_counts.items() if month[0] <= on <= month[1])
+    return MonthEntries(by_day, day_counts, shown, month_count)
+
+
+def _dated(
+    requests: QuerySet[FoiRequest], field: str, first: dt.date, last: dt.date
+) -> QuerySet[FoiRequest, tuple[Any, ...]]:
+    """One kind of date: (request, date, kind) where that date applies and is in range."""
+    live = Q(status__in=LIVE_STATUSES[field])
+    if field == "due_on":  # an extension replaces the first date (live_dates_of)
+        live &= ~Q(status=Status.EXTENDED, extended_due_on__isnull=False)
+    rows = requests.filter(live, **{f"{field}__gte": first, f"{field}__lte": last})
+    rows = rows.exclude(status__in=(Status.WITHDRAWN, Status.CLOSED)).order_by()
+    return rows.annotate(
+        dated=F(field), field_order=Value(KIND_ORDER[field], output_field=IntegerField())
+    ).values_list("pk", "reference", "dated", "field_order")
+
+
+def _ranked_sql(
+    requests: QuerySet[FoiRequest],
+    grid: tuple[dt.date, dt.date],
+    month: tuple[dt.date, dt.date],
+    per_day: int,
+    listed: int,
+) -> tuple[str, tuple[Any, ...]]:
+    first, *others = (_dated(requests, field, *grid) for field in DATE_KINDS)
+    union_sql, union_params = first.union(*others, all=True).query.sql_with_params()
+    in_month = "entry.dated BETWEEN %s AND %s"
+    request = FoiRequest._meta.db_table
+    body = PublicBody._meta.db_table
+    # Portable SQL: ROW_NUMBER() and COUNT() OVER need SQLite 3.25 or PostgreSQL.
+    sql = f"""
+        SELECT ranked.dated, ranked.field_order, ranked.day_count,
+               ranked.day_rank <= %s, ranked.in_month AND ranked.month_rank <= %s,
+               r.reference, r.title, r.status, r.next_due_on, b.name, b.short_name
+        FROM (
+            SELECT entry.pk, entry.reference, entry.dated, entry.field_order,
+                   {in_month} AS in_month,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY entry.dated ORDER BY entry.reference, entry.field_order
+                   ) AS day_rank,
+                   COUNT(*) OVER (PARTITION BY entry.dated) AS day_count,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY {in_month}
+                       ORDER BY entry.dated, entry.reference, entry.field_order
+                   ) AS month_rank
+            FROM ({union_sql}) AS entry
+        ) AS ranked
+        JOIN {request} r ON r.id = ranked.pk
+        JOIN {body} b ON b.id = r.public_body_id
+        WHERE ranked.day_rank <= %s OR (ranked.in_month AND ranked.month_rank <= %s)
+        ORDER BY ranked.dated, ranked.reference, ranked.field_order
+    """
+    params = (
+        per_day,
+        listed,
+        *month,
+        *month,
+        *union_params,
+        per_day,
+        listed,
+    )
+    return sql, params
+
+
+def _ranked_entry(
+    on: dt.date, field: str, request_row: list[Any], today: dt.date
+) -> CalendarEntry:
+    reference, title, status, next_due_on, body_name, body_short_name = request_row
+    next_due_on = _as_date(next_due_on)
+    foi_request = DatedRequest(
+        reference=reference,
+        title=title,
+        status=status,
+        next_due_on=next_due_on,
+        public_body=DatedBody(body_name, body_short_name),
+        dates={field: on},  # the one date this entry is about
+    )
+    kind, label = DATE_KINDS[field]
+    overdue = on < today and field in OWED_DATES and _still_owed(foi_request, field)
+    return CalendarEntry(on, kind, label, foi_request, overdue)
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    """A date read through a raw cursor: SQLite gives its text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value

@@ -199,29 +199,25 @@ def _due_cell(row: Any) -> str:
 # each is written once here, with its request's URL from one reverse().
 
 
-# A large archive has hundreds of dates on a busy day: the grid shows the first few of
-# each day and the list the first few hundred of the month, and say how many more there are.
-CALENDAR_DAY_LIMIT = 6
-CALENDAR_LIST_LIMIT = 300
-
-
 @register.simple_tag
-def calendar_day(entries: Any) -> SafeString:
-    """One day's entries in the month grid, as calendar.html wrote them."""
+def calendar_day(entries: Any, count: int) -> SafeString:
+    """One day's entries in the month grid (the first few of `count`), as calendar.html
+    wrote them."""
     link = _detail_link()
-    shown = "".join(_calendar_link(entry, link) for entry in entries[:CALENDAR_DAY_LIMIT])
-    if len(entries) > CALENDAR_DAY_LIMIT:
-        shown += f'<span class="hint">and {len(entries) - CALENDAR_DAY_LIMIT:,} more</span>\n'
+    shown = "".join(_calendar_link(entry, link) for entry in entries)
+    if count > len(entries):
+        shown += f'<span class="hint">and {count - len(entries):,} more</span>\n'
     return mark_safe(shown)  # noqa: S308 - every value is escaped
 
 
 @register.simple_tag
-def calendar_list(entries: Any) -> SafeString:
-    """The month's entries as list items, as calendar.html wrote them."""
+def calendar_list(entries: Any, count: int) -> SafeString:
+    """The month's entries as list items (the first few hundred of `count`), as
+    calendar.html wrote them."""
     link = _detail_link()
-    shown = "".join(_calendar_item(entry, link) for entry in entries[:CALENDAR_LIST_LIMIT])
-    if len(entries) > CALENDAR_LIST_LIMIT:
-        more = len(entries) - CALENDAR_LIST_LIMIT
+    shown = "".join(_calendar_item(entry, link) for entry in entries)
+    if count > len(entries):
+        more = count - len(entries)
         shown += (
             f'\n  <li class="hint">and {more:,} more this month: choose a campaign above to '
             "see fewer at a time, or subscribe to the calendar feed.</li>\n  "
