@@ -14,8 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, IntegerField, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from requests_app.models import FoiRequest, PublicBody
@@ -177,7 +178,10 @@ def month_entries(
     title and body: a busy month costs a sort of its narrow rows, not thousands of
     entries built and thrown away.
     """
-    sql, params = _ranked_sql(requests, grid, month, per_day, listed)
+    try:
+        sql, params = _ranked_sql(requests, grid, month, per_day, listed)
+    except EmptyResultSet:  # the caller's filter matches nothing
+        return MonthEntries({}, {}, [], 0)
     with connections[requests.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -195,20 +199,6 @@ def month_entries(
     return MonthEntries(by_day, day_counts, shown, month_count)
 
 
-def _dated(
-    requests: QuerySet[FoiRequest], field: str, first: dt.date, last: dt.date
-) -> QuerySet[FoiRequest, tuple[Any, ...]]:
-    """One kind of date: (request, date, kind) where that date applies and is in range."""
-    live = Q(status__in=LIVE_STATUSES[field])
-    if field == "due_on":  # an extension replaces the first date (live_dates_of)
-        live &= ~Q(status=Status.EXTENDED, extended_due_on__isnull=False)
-    rows = requests.filter(live, **{f"{field}__gte": first, f"{field}__lte": last})
-    rows = rows.exclude(status__in=(Status.WITHDRAWN, Status.CLOSED)).order_by()
-    return rows.annotate(
-        dated=F(field), field_order=Value(KIND_ORDER[field], output_field=IntegerField())
-    ).values_list("pk", "reference", "dated", "field_order")
-
-
 def _ranked_sql(
     requests: QuerySet[FoiRequest],
     grid: tuple[dt.date, dt.date],
@@ -216,12 +206,9 @@ def _ranked_sql(
     per_day: int,
     listed: int,
 ) -> tuple[str, tuple[Any, ...]]:
-    first, *others = (_dated(requests, field, *grid) for field in DATE_KINDS)
-    union_sql, union_params = first.union(*others, all=True).query.sql_with_params()
-    in_month = "entry.dated BETWEEN %s AND %s"
-    request = FoiRequest._meta.db_table
-    body = PublicBody._meta.db_table
     # Portable SQL: ROW_NUMBER() and COUNT() OVER need SQLite 3.25 or PostgreSQL.
+    union_sql, union_params = _dated_sql(requests, grid)
+    in_month = "entry.dated BETWEEN %s AND %s"
     sql = f"""
         SELECT ranked.dated, ranked.field_order, ranked.day_count,
                ranked.day_rank <= %s, ranked.in_month AND ranked.month_rank <= %s,
@@ -239,21 +226,57 @@ def _ranked_sql(
                    ) AS month_rank
             FROM ({union_sql}) AS entry
         ) AS ranked
-        JOIN {request} r ON r.id = ranked.pk
-        JOIN {body} b ON b.id = r.public_body_id
+        JOIN {FoiRequest._meta.db_table} r ON r.id = ranked.pk
+        JOIN {PublicBody._meta.db_table} b ON b.id = r.public_body_id
         WHERE ranked.day_rank <= %s OR (ranked.in_month AND ranked.month_rank <= %s)
         ORDER BY ranked.dated, ranked.reference, ranked.field_order
     """
-    params = (
-        per_day,
-        listed,
-        *month,
-        *month,
-        *union_params,
-        per_day,
-        listed,
-    )
+    params = (per_day, listed, *month, *month, *union_params, per_day, listed)
     return sql, params
+
+
+def _dated_sql(
+    requests: QuerySet[FoiRequest], grid: tuple[dt.date, dt.date]
+) -> tuple[str, list[Any]]:
+    """(request, reference, date, kind) for every date in [grid] that still applies
+    (`live_dates_of`), one SELECT per kind of date so that each reads its own index.
+
+    The caller's filter (who may see what, a campaign) is compiled once and repeated in
+    each: building five querysets cost more than running them.
+    """
+    table = FoiRequest._meta.db_table
+    wanted, wanted_params = _where_of(requests)
+    branches, params = [], []
+    for order, field in enumerate(FIELDS):
+        statuses = LIVE_STATUSES[field]
+        conditions = [
+            wanted,
+            f"{table}.{field} BETWEEN %s AND %s",
+            f"{table}.status IN ({', '.join(['%s'] * len(statuses))})",
+        ]
+        params += [*wanted_params, *grid, *map(str, statuses)]
+        if field == "due_on":  # an extension replaces the first date (live_dates_of)
+            conditions.append(f"NOT ({table}.status = %s AND {table}.extended_due_on IS NOT NULL)")
+            params.append(str(Status.EXTENDED))
+        branches.append(
+            f"SELECT {table}.id AS pk, {table}.reference AS reference, "
+            f"{table}.{field} AS dated, {order} AS field_order "
+            f"FROM {table} WHERE {' AND '.join(conditions)}"
+        )
+    return " UNION ALL ".join(branches), params
+
+
+def _where_of(requests: QuerySet[FoiRequest]) -> tuple[str, list[Any]]:
+    """The queryset's filter as SQL on the request table's own name."""
+    table = FoiRequest._meta.db_table
+    query = requests.query
+    compiler = query.get_compiler(using=requests.db)
+    joined = [alias for alias, uses in query.alias_refcount.items() if uses and alias != table]
+    if joined:  # a filter through another table: keep it whole
+        subquery, params = requests.order_by().values("pk").query.sql_with_params()
+        return f"{table}.id IN ({subquery})", list(params)
+    where, params = compiler.compile(query.where)
+    return f"({where or '1 = 1'})", list(params)
 
 
 def _ranked_entry(
