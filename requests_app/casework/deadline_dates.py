@@ -8,6 +8,10 @@ and the first few hundred of the month (`month_entries`): the database ranks the
 counts each day's and returns only those shown, so the page reads what it shows.
 """
 
+# The month's SQL is put together from constants, table and column names and integers;
+# every value (dates, statuses, the caller's filter's values) is a bound parameter.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import datetime as dt
@@ -189,7 +193,7 @@ def month_entries(
     day_counts: dict[dt.date, int] = {}
     shown: list[CalendarEntry] = []
     for on, field_order, day_count, in_day, in_list, *request_row in rows:
-        entry = _ranked_entry(_as_date(on), FIELDS[field_order], request_row, today)
+        entry = _ranked_entry(_read_date(on), FIELDS[field_order], request_row, today)
         day_counts[entry.on] = day_count
         if in_day:
             by_day.setdefault(entry.on, []).append(entry)
@@ -279,11 +283,9 @@ def _where_of(requests: QuerySet[FoiRequest]) -> tuple[str, list[Any]]:
     return f"({where or '1 = 1'})", list(params)
 
 
-def _ranked_entry(
-    on: dt.date, field: str, request_row: list[Any], today: dt.date
-) -> CalendarEntry:
+def _ranked_entry(on: dt.date, field: str, request_row: list[Any], today: dt.date) -> CalendarEntry:
     reference, title, status, next_due_on, body_name, body_short_name = request_row
-    next_due_on = _as_date(next_due_on)
+    next_due_on = next_due_on and _read_date(next_due_on)
     foi_request = DatedRequest(
         reference=reference,
         title=title,
@@ -297,6 +299,6 @@ def _ranked_entry(
     return CalendarEntry(on, kind, label, foi_request, overdue)
 
 
-def _as_date(value: dt.date | str | None) -> dt.date | None:
+def _read_date(value: dt.date | str) -> dt.date:
     """A date read through a raw cursor: SQLite gives its text."""
     return dt.date.fromisoformat(value) if isinstance(value, str) else value

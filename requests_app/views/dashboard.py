@@ -17,6 +17,7 @@ from django.utils import timezone
 from requests_app.models import Direction, FoiRequest, Message, NonWorkingDay
 from requests_app.models.requests import WAITING_STATUSES, FoiRequestQuerySet
 from requests_app.models.versions import counts_version
+from requests_app.views.access import signed_in_user
 from requests_app.views.listing import deadline_rows
 
 OPEN_LIMIT = 50
@@ -35,7 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     visible = FoiRequest.objects.visible_to(request.user).with_list_relations()
     open_requests = visible.waiting().by_next_deadline()
     due_soon = visible.due_between(today, today + dt.timedelta(days=DUE_SOON_DAYS))
-    counts = open_counts(request.user.pk, visible, today)
+    counts = open_counts(signed_in_user(request).pk, visible, today)
     context = {
         "today": today,
         "open_rows": deadline_rows(open_requests[:OPEN_LIMIT], today, extra_days),
