@@ -1,12 +1,13 @@
 """A version of what the dashboard's open and overdue counts are made of, kept by triggers.
 
 Every statement that may change those counts writes a fresh random token into a slot of
-`requests_app_countsversion`, in the writer's own transaction (models/versions.py): a
+`requests_app_countsversion` (a table of the database's own, not a model), in the
+writer's own transaction (models/versions.py): a
 request added, removed, or given another owner, campaign, visibility, status or next
 deadline; a reply added, removed, moved or reviewed; a membership added, removed or moved.
 """
 
-from django.db import migrations, models
+from django.db import migrations
 
 REQUEST_COLUMNS = ("owner_id", "campaign_id", "visibility", "status", "next_due_on")
 MESSAGE_COLUMNS = ("request_id", "direction", "reviewed_at", "is_auto_reply")
@@ -107,15 +108,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="CountsVersion",
-            fields=[
-                ("id", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ("token", models.CharField(max_length=36)),
-            ],
-            options={
-                "ordering": ["id"],
-            },
+        migrations.RunSQL(
+            "CREATE TABLE requests_app_countsversion "
+            "(id smallint NOT NULL PRIMARY KEY, token varchar(36) NOT NULL);",
+            "DROP TABLE requests_app_countsversion;",
         ),
         migrations.RunPython(install_triggers, drop_triggers),
     ]

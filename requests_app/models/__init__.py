@@ -49,7 +49,6 @@ from requests_app.models.requests import (
 from requests_app.models.search import SavedSearch
 from requests_app.models.sharing import ShareLink
 from requests_app.models.suggestions import BodySuggestion, SuggestionStatus
-from requests_app.models.versions import CountsVersion
 
 __all__ = [
     "Alert",
@@ -68,7 +67,6 @@ __all__ = [
     "ChaserMode",
     "ChaserRule",
     "ChaserStatus",
-    "CountsVersion",
     "Direction",
     "DisclosureAcceptance",
     "DocumentPage",

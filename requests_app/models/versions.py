@@ -14,32 +14,24 @@ exactly when it can see the change, and a version never comes back once it has c
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import connection
 
 from requests_app.per_request import once_per_request
 
-
-class CountsVersion(models.Model):
-    """One slot of the version; the version is every slot's token.
-
-    On PostgreSQL a writing transaction takes a slot no other open transaction holds
-    (`FOR UPDATE SKIP LOCKED`), so writers never queue behind one another for it; SQLite
-    has one writer at a time and one slot.
-    """
-
-    id = models.PositiveSmallIntegerField(primary_key=True)
-    token = models.CharField(max_length=36)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"{self.pk}: {self.token}"
+# A table of the database's own, not a model: it is no data of the archive (no backup,
+# admin or flush copies it), only a mark of when the data last changed. Each row is one
+# slot; the version is every slot's token. On PostgreSQL a writing transaction takes a
+# slot no other open transaction holds (`FOR UPDATE SKIP LOCKED`), so writers never
+# queue behind one another for it; SQLite has one writer at a time and one slot.
+VERSION_TABLE = "requests_app_countsversion"
 
 
 def counts_version() -> str:
     """The current version: a few short rows, however large the archive."""
-    return once_per_request(
-        "counts_version",
-        lambda: ",".join(CountsVersion.objects.order_by("id").values_list("token", flat=True)),
-    )
+    return once_per_request("counts_version", _read_version)
+
+
+def _read_version() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {VERSION_TABLE} ORDER BY id")  # noqa: S608
+        return ",".join(token for (token,) in cursor.fetchall())
