@@ -35,9 +35,11 @@ BEGIN
     WHERE id = (
         SELECT id FROM requests_app_countsversion ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
     );
-    IF NOT FOUND THEN  -- none yet, or every slot held: this connection's own
+    IF NOT FOUND THEN  -- none yet, or every slot held: one more slot (as many as
+        -- transactions ever wrote at once)
         INSERT INTO requests_app_countsversion (id, token)
-        VALUES (1 + mod(pg_backend_pid(), 64), gen_random_uuid()::text)
+        SELECT coalesce(max(id), 0) + 1, gen_random_uuid()::text
+        FROM requests_app_countsversion
         ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token;
     END IF;
     RETURN NULL;
