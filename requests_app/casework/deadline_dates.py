@@ -2,7 +2,15 @@
 
 A date the request has moved past (the response came, the review was decided) is not
 shown: `FoiRequest.live_dates` says which apply, and the query asks only for those.
+
+A month of a large archive has thousands of dates; the month page shows a few of each day
+and the first few hundred of the month (`month_entries`): the database ranks the dates,
+counts each day's and returns only those shown, so the page reads what it shows.
 """
+
+# The month's SQL is put together from constants, table and column names and integers;
+# every value (dates, statuses, the caller's filter's values) is a bound parameter.
+# ruff: noqa: S608
 
 from __future__ import annotations
 
@@ -10,10 +18,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from requests_app.models import FoiRequest
+from requests_app.models import FoiRequest, PublicBody
 from requests_app.models.requests import (
     LIVE_STATUSES,
     WAITING_STATUSES,
@@ -80,6 +90,13 @@ def dated_request(row: tuple[Any, ...]) -> DatedRequest:
     )
 
 
+# The kinds in DATE_KINDS' order: an entry's rank among a request's dates on the same day.
+FIELDS = tuple(DATE_KINDS)
+KIND_ORDER = {field: order for order, field in enumerate(FIELDS)}
+# The dates that say what the body owes by then: overdue once past while still waiting.
+OWED_DATES = ("due_on", "extended_due_on", "review_due_on")
+
+
 @dataclass(frozen=True)
 class CalendarEntry:
     on: dt.date
@@ -135,3 +152,153 @@ def _still_owed(foi_request: DatedRequest, field: str) -> bool:
         and foi_request.next_due_on is not None
         and foi_request.dates.get(field) == foi_request.next_due_on
     )
+
+
+@dataclass(frozen=True)
+class MonthEntries:
+    """What a month page shows: the first entries of each day of its grid and the first
+    of the month's list, with how many there are in all."""
+
+    by_day: dict[dt.date, list[CalendarEntry]]
+    day_counts: dict[dt.date, int]
+    listed: list[CalendarEntry]
+    month_count: int
+
+
+def month_entries(
+    requests: QuerySet[FoiRequest],
+    *,
+    grid: tuple[dt.date, dt.date],
+    month: tuple[dt.date, dt.date],
+    today: dt.date,
+    per_day: int,
+    listed: int,
+) -> MonthEntries:
+    """The grid's days [grid] with at most `per_day` entries each, and the month's first
+    `listed` entries of the days in [month], in date order; one query.
+
+    The dates are ranked inside the database (each day's by reference, the month's by
+    date, then reference) and only the ranked-in rows are joined to their request's
+    title and body: a busy month costs a sort of its narrow rows, not thousands of
+    entries built and thrown away.
+    """
+    try:
+        sql, params = _ranked_sql(requests, grid, month, per_day, listed)
+    except EmptyResultSet:  # the caller's filter matches nothing
+        return MonthEntries({}, {}, [], 0)
+    with connections[requests.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    by_day: dict[dt.date, list[CalendarEntry]] = {}
+    day_counts: dict[dt.date, int] = {}
+    shown: list[CalendarEntry] = []
+    for on, field_order, day_count, in_day, in_list, *request_row in rows:
+        entry = _ranked_entry(_read_date(on), FIELDS[field_order], request_row, today)
+        day_counts[entry.on] = day_count
+        if in_day:
+            by_day.setdefault(entry.on, []).append(entry)
+        if in_list:
+            shown.append(entry)
+    month_count = sum(n for on, n in day_counts.items() if month[0] <= on <= month[1])
+    return MonthEntries(by_day, day_counts, shown, month_count)
+
+
+def _ranked_sql(
+    requests: QuerySet[FoiRequest],
+    grid: tuple[dt.date, dt.date],
+    month: tuple[dt.date, dt.date],
+    per_day: int,
+    listed: int,
+) -> tuple[str, tuple[Any, ...]]:
+    # Portable SQL: ROW_NUMBER() and COUNT() OVER need SQLite 3.25 or PostgreSQL.
+    union_sql, union_params = _dated_sql(requests, grid)
+    in_month = "entry.dated BETWEEN %s AND %s"
+    sql = f"""
+        SELECT ranked.dated, ranked.field_order, ranked.day_count,
+               ranked.day_rank <= %s, ranked.in_month AND ranked.month_rank <= %s,
+               r.reference, r.title, r.status, r.next_due_on, b.name, b.short_name
+        FROM (
+            SELECT entry.pk, entry.reference, entry.dated, entry.field_order,
+                   {in_month} AS in_month,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY entry.dated ORDER BY entry.reference, entry.field_order
+                   ) AS day_rank,
+                   COUNT(*) OVER (PARTITION BY entry.dated) AS day_count,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY {in_month}
+                       ORDER BY entry.dated, entry.reference, entry.field_order
+                   ) AS month_rank
+            FROM ({union_sql}) AS entry
+        ) AS ranked
+        JOIN {FoiRequest._meta.db_table} r ON r.id = ranked.pk
+        JOIN {PublicBody._meta.db_table} b ON b.id = r.public_body_id
+        WHERE ranked.day_rank <= %s OR (ranked.in_month AND ranked.month_rank <= %s)
+        ORDER BY ranked.dated, ranked.reference, ranked.field_order
+    """
+    params = (per_day, listed, *month, *month, *union_params, per_day, listed)
+    return sql, params
+
+
+def _dated_sql(
+    requests: QuerySet[FoiRequest], grid: tuple[dt.date, dt.date]
+) -> tuple[str, list[Any]]:
+    """(request, reference, date, kind) for every date in [grid] that still applies
+    (`live_dates_of`), one SELECT per kind of date so that each reads its own index.
+
+    The caller's filter (who may see what, a campaign) is compiled once and repeated in
+    each: building five querysets cost more than running them.
+    """
+    table = FoiRequest._meta.db_table
+    wanted, wanted_params = _where_of(requests)
+    branches, params = [], []
+    for order, field in enumerate(FIELDS):
+        statuses = LIVE_STATUSES[field]
+        conditions = [
+            wanted,
+            f"{table}.{field} BETWEEN %s AND %s",
+            f"{table}.status IN ({', '.join(['%s'] * len(statuses))})",
+        ]
+        params += [*wanted_params, *grid, *map(str, statuses)]
+        if field == "due_on":  # an extension replaces the first date (live_dates_of)
+            conditions.append(f"NOT ({table}.status = %s AND {table}.extended_due_on IS NOT NULL)")
+            params.append(str(Status.EXTENDED))
+        branches.append(
+            f"SELECT {table}.id AS pk, {table}.reference AS reference, "
+            f"{table}.{field} AS dated, {order} AS field_order "
+            f"FROM {table} WHERE {' AND '.join(conditions)}"
+        )
+    return " UNION ALL ".join(branches), params
+
+
+def _where_of(requests: QuerySet[FoiRequest]) -> tuple[str, list[Any]]:
+    """The queryset's filter as SQL on the request table's own name."""
+    table = FoiRequest._meta.db_table
+    query = requests.query
+    compiler = query.get_compiler(using=requests.db)
+    joined = [alias for alias, uses in query.alias_refcount.items() if uses and alias != table]
+    if joined:  # a filter through another table: keep it whole
+        subquery, params = requests.order_by().values("pk").query.sql_with_params()
+        return f"{table}.id IN ({subquery})", list(params)
+    where, params = compiler.compile(query.where)
+    return f"({where or '1 = 1'})", list(params)
+
+
+def _ranked_entry(on: dt.date, field: str, request_row: list[Any], today: dt.date) -> CalendarEntry:
+    reference, title, status, next_due_on, body_name, body_short_name = request_row
+    next_due_on = next_due_on and _read_date(next_due_on)
+    foi_request = DatedRequest(
+        reference=reference,
+        title=title,
+        status=status,
+        next_due_on=next_due_on,
+        public_body=DatedBody(body_name, body_short_name),
+        dates={field: on},  # the one date this entry is about
+    )
+    kind, label = DATE_KINDS[field]
+    overdue = on < today and field in OWED_DATES and _still_owed(foi_request, field)
+    return CalendarEntry(on, kind, label, foi_request, overdue)
+
+
+def _read_date(value: dt.date | str) -> dt.date:
+    """A date read through a raw cursor: SQLite gives its text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value

@@ -16,6 +16,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import pgettext
 
 from requests_app.models import Channel, Direction, EventKind, MessageKind, Status
 
@@ -202,29 +203,27 @@ def _due_cell(row: Any) -> str:
 # each is written once here, with its request's URL from one reverse().
 
 
-# A large archive has hundreds of dates on a busy day: the grid shows the first few of
-# each day and the list the first few hundred of the month, and say how many more there are.
-CALENDAR_DAY_LIMIT = 6
-CALENDAR_LIST_LIMIT = 300
-
-
 @register.simple_tag
-def calendar_day(entries: Any) -> SafeString:
-    """One day's entries in the month grid, as calendar.html wrote them."""
+def calendar_day(entries: Any, count: int) -> SafeString:
+    """One day's entries in the month grid (the first few of `count`), as calendar.html
+    wrote them."""
     link = _detail_link()
-    shown = "".join(_calendar_link(entry, link) for entry in entries[:CALENDAR_DAY_LIMIT])
-    if len(entries) > CALENDAR_DAY_LIMIT:
-        shown += f'<span class="hint">and {len(entries) - CALENDAR_DAY_LIMIT:,} more</span>\n'
+    ellipsis = _truncation_text()
+    shown = "".join(_calendar_link(entry, link, ellipsis) for entry in entries)
+    if count > len(entries):
+        shown += f'<span class="hint">and {count - len(entries):,} more</span>\n'
     return mark_safe(shown)  # noqa: S308 - every value is escaped
 
 
 @register.simple_tag
-def calendar_list(entries: Any) -> SafeString:
-    """The month's entries as list items, as calendar.html wrote them."""
+def calendar_list(entries: Any, count: int) -> SafeString:
+    """The month's entries as list items (the first few hundred of `count`), as
+    calendar.html wrote them."""
     link = _detail_link()
-    shown = "".join(_calendar_item(entry, link) for entry in entries[:CALENDAR_LIST_LIMIT])
-    if len(entries) > CALENDAR_LIST_LIMIT:
-        more = len(entries) - CALENDAR_LIST_LIMIT
+    days: dict[Any, str] = {}  # a month has a few dozen days and hundreds of entries
+    shown = "".join(_calendar_item(entry, link, days) for entry in entries)
+    if count > len(entries):
+        more = count - len(entries)
         shown += (
             f'\n  <li class="hint">and {more:,} more this month: choose a campaign above to '
             "see fewer at a time, or subscribe to the calendar feed.</li>\n  "
@@ -232,12 +231,18 @@ def calendar_list(entries: Any) -> SafeString:
     return mark_safe(shown)  # noqa: S308 - every value is escaped
 
 
-def _calendar_link(entry: Any, link: Callable[[str], str]) -> str:
+def _truncation_text() -> str:
+    """What Truncator ends a shortened title with, asked of the translations once a day
+    cell rather than twice a title."""
+    return pgettext("String to return when truncating text", "%(truncated_text)s…")
+
+
+def _calendar_link(entry: Any, link: Callable[[str], str], ellipsis: str) -> str:
     foi_request = entry.foi_request
     body = foi_request.public_body
     css = f"cal-entry cal-entry--{entry.kind}" + (" cal-entry--overdue" if entry.is_overdue else "")
     prefix = "Overdue: " if entry.is_overdue else ""
-    title = Truncator(foi_request.title).chars(40)
+    title = Truncator(foi_request.title).chars(40, truncate=ellipsis)
     return (
         f'\n        <a class="{css}" href="{link(foi_request.reference)}" '
         f'title="{escape(entry.summary)}">{prefix}{escape(body.short_name or body.name)} — '
@@ -245,11 +250,13 @@ def _calendar_link(entry: Any, link: Callable[[str], str]) -> str:
     )
 
 
-def _calendar_item(entry: Any, link: Callable[[str], str]) -> str:
+def _calendar_item(entry: Any, link: Callable[[str], str], days: dict[Any, str]) -> str:
     badge = '<strong class="badge badge--overdue">Overdue</strong> ' if entry.is_overdue else ""
     on = entry.on
+    if on not in days:
+        days[on] = f'<time datetime="{date_format(on, "Y-m-d")}">{date_format(on, "D j M")}</time>'
     return (
-        f'\n  <li><time datetime="{date_format(on, "Y-m-d")}">{date_format(on, "D j M")}</time>'
+        f"\n  <li>{days[on]}"
         f' — {badge}<a href="{link(entry.foi_request.reference)}">{escape(entry.summary)}</a>'
         "</li>\n  "
     )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.models import Direction, FoiRequest, Message, NonWorkingDay
-from requests_app.models.requests import WAITING_STATUSES
+from requests_app.models.requests import WAITING_STATUSES, FoiRequestQuerySet
+from requests_app.models.versions import counts_version
+from requests_app.views.access import signed_in_user
 from requests_app.views.listing import deadline_rows
 
 OPEN_LIMIT = 50
@@ -21,6 +25,8 @@ DUE_SOON_DAYS = 14
 DUE_SOON_LIMIT = 50  # the soonest; the rest are on the open list, in date order
 RECENT_REPLIES = 10
 REVIEW_LIMIT = 50
+# Counts kept for a day at most: the version in the key already tells a change apart.
+COUNTS_SECONDS = 24 * 3600
 
 
 @login_required
@@ -30,14 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     visible = FoiRequest.objects.visible_to(request.user).with_list_relations()
     open_requests = visible.waiting().by_next_deadline()
     due_soon = visible.due_between(today, today + dt.timedelta(days=DUE_SOON_DAYS))
-    # Both counts in one pass over the waiting requests, counting columns the visibility
-    # index holds so that PostgreSQL answers from the index alone.
-    # A request whose reply waits for review is not counted overdue: the reply may be the
-    # answer (the rows say "reply received — not yet reviewed" instead).
-    counts = visible.waiting().aggregate(
-        open=Count("status"),
-        overdue=Count("status", filter=Q(next_due_on__lt=today, has_reply_to_review=False)),
-    )
+    counts = open_counts(signed_in_user(request).pk, visible, today)
     context = {
         "today": today,
         "open_rows": deadline_rows(open_requests[:OPEN_LIMIT], today, extra_days),
@@ -54,6 +53,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "open_list_url": open_list_url(),
     }
     return render(request, "requests_app/dashboard.html", context)
+
+
+def open_counts(user_id: int, visible: FoiRequestQuerySet, today: dt.date) -> dict[str, int]:
+    """How many of the user's requests wait for an answer and how many of those are
+    overdue; counted again only when something counted may have changed.
+
+    The version (`counts_version`, kept by the database's triggers) changes with every
+    request, reply or membership that could move a count, by whatever path; the day is
+    in the key because "overdue" moves with it.
+    """
+    version = hashlib.sha256(counts_version().encode()).hexdigest()[:32]
+    key = f"dashboard-counts:{user_id}:{today.isoformat()}:{version}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = count_open(visible, today)
+        cache.set(key, counts, COUNTS_SECONDS)
+    return counts
+
+
+def count_open(visible: FoiRequestQuerySet, today: dt.date) -> dict[str, int]:
+    # Both counts in one pass over the waiting requests, counting columns the visibility
+    # index holds so that PostgreSQL answers from the index alone.
+    # A request whose reply waits for review is not counted overdue: the reply may be the
+    # answer (the rows say "reply received — not yet reviewed" instead).
+    return visible.waiting().aggregate(
+        open=Count("status"),
+        overdue=Count("status", filter=Q(next_due_on__lt=today, has_reply_to_review=False)),
+    )
 
 
 def open_list_url() -> str:

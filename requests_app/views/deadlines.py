@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from icalendar import Calendar as ICalendar
 from icalendar import Event as IEvent
 
-from requests_app.casework.deadline_dates import CalendarEntry, calendar_entries
+from requests_app.casework.deadline_dates import CalendarEntry, calendar_entries, month_entries
 from requests_app.deadlines.clock import StageDeadline, due_for_stage
 from requests_app.deadlines.errors import (
     DateOutOfRange,
@@ -31,6 +31,10 @@ from requests_app.views.access import owned_campaign, signed_in_user
 
 FEED_DAYS_BACK = 30
 FEED_DAYS_AHEAD = 400
+# A large archive has hundreds of dates on a busy day: the grid shows the first few of
+# each day and the list the first few hundred of the month, and say how many more there are.
+CALENDAR_DAY_LIMIT = 6
+CALENDAR_LIST_LIMIT = 300
 
 
 class CalculatorForm(forms.Form):
@@ -119,20 +123,29 @@ def deadline_calendar(request: HttpRequest) -> HttpResponse:
         campaign = get_object_or_404(campaigns, slug=slug)
         requests = requests.filter(campaign=campaign)
     weeks = month_grid.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
-    entries = calendar_entries(requests, first=weeks[0][0], last=weeks[-1][-1], today=today)
-    by_day: dict[dt.date, list[CalendarEntry]] = {}
-    for entry in entries:
-        by_day.setdefault(entry.on, []).append(entry)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    shown = month_entries(
+        requests,
+        grid=(weeks[0][0], weeks[-1][-1]),
+        month=(month, next_month - dt.timedelta(days=1)),
+        today=today,
+        per_day=CALENDAR_DAY_LIMIT,
+        listed=CALENDAR_LIST_LIMIT,
+    )
     context = {
         "month": month,
         "previous_month": (month - dt.timedelta(days=1)).replace(day=1),
-        "next_month": (month + dt.timedelta(days=32)).replace(day=1),
-        "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+        "next_month": next_month,
+        "weeks": [
+            [(day, shown.by_day.get(day, []), shown.day_counts.get(day, 0)) for day in week]
+            for week in weeks
+        ],
         "today": today,
         "campaign": campaign,
         "campaigns": campaigns,
         "feed_url": _feed_url(request),
-        "entries": [entry for entry in entries if entry.on.month == month.month],
+        "entries": shown.listed,
+        "entry_count": shown.month_count,
     }
     return render(request, "requests_app/deadlines/calendar.html", context)
 

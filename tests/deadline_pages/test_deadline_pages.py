@@ -9,7 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar as ICalendar
 
 from requests_app.models import EventKind, Profile, Role
-from requests_app.templatetags import foi_tags
+from requests_app.views import deadlines as deadline_views
 from tests.factories import CampaignFactory, FoiRequestFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,8 +74,8 @@ def test_the_month_calendar_shows_each_deadline_and_marks_overdue(alice_client, 
 
 @time_machine.travel(FROZEN, tick=False)
 def test_a_busy_day_shows_its_first_entries_and_says_how_many_more(alice_client, user, monkeypatch):
-    monkeypatch.setattr(foi_tags, "CALENDAR_DAY_LIMIT", 3)
-    monkeypatch.setattr(foi_tags, "CALENDAR_LIST_LIMIT", 5)
+    monkeypatch.setattr(deadline_views, "CALENDAR_DAY_LIMIT", 3)
+    monkeypatch.setattr(deadline_views, "CALENDAR_LIST_LIMIT", 5)
     for number in range(7):
         FoiRequestFactory.sent(dt.date(2025, 12, 8), owner=user, title=f"Busy {number}")
     text = alice_client.get(reverse("deadline_calendar")).text

@@ -1,0 +1,37 @@
+"""A version of what the open and overdue counts are made of, kept by the database itself.
+
+Figures counted over a whole archive (the dashboard's open and overdue requests) are
+kept in the cache under this version. Triggers (migration 0018) write a fresh random
+token into it whenever a statement may change those counts — a request added, removed,
+or given another owner, campaign, visibility, status or next deadline; a reply added,
+removed, filed elsewhere or reviewed; a membership added, removed or moved — whatever
+the path: `save()`, `QuerySet.update()`, `bulk_update()`, `delete()`, a cascade, raw SQL.
+The columns watched are what `visible_to`, `waiting()`, the overdue test and
+`has_reply_to_review` read; a figure that reads another column needs it added there.
+The token is written in the writer's own transaction, so a reader sees the new version
+exactly when it can see the change, and a version never comes back once it has changed.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from requests_app.per_request import once_per_request
+
+# A table of the database's own, not a model: it is no data of the archive (no backup,
+# admin or flush copies it), only a mark of when the data last changed. Each row is one
+# slot; the version is every slot's token. On PostgreSQL a writing transaction takes a
+# slot no other open transaction holds (`FOR UPDATE SKIP LOCKED`), so writers never
+# queue behind one another for it; SQLite has one writer at a time and one slot.
+VERSION_TABLE = "requests_app_countsversion"
+
+
+def counts_version() -> str:
+    """The current version: a few short rows, however large the archive."""
+    return once_per_request("counts_version", _read_version)
+
+
+def _read_version() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {VERSION_TABLE} ORDER BY id")  # noqa: S608
+        return ",".join(token for (token,) in cursor.fetchall())
