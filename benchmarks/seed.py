@@ -146,7 +146,7 @@ class BenchArchive:
         blob: tuple[str, str, int],
     ) -> None:
         self.ids = next_ids(TABLES)
-        if connection.vendor == "postgresql" and indexing.current_language() is not None:
+        if connection.vendor == "postgresql" and search_index_installed():
             self.vectoriser = Vectoriser(search_language())
             self.vectoriser.learn(vocabulary())
             create_vector_table()
@@ -166,7 +166,7 @@ class BenchArchive:
 
     def build_search_index(self) -> None:
         """The whole index set-wise, not one trigger call per row."""
-        if indexing.current_language() is None:
+        if not search_index_installed():
             return
         started = time.perf_counter()
         if self.vectoriser is not None:
@@ -640,3 +640,8 @@ def stderr_progress(stage: str, done: int, total: int) -> None:
     if done >= total:
         sys.stderr.write("\n")
     sys.stderr.flush()
+
+
+def search_index_installed() -> bool:
+    backend = indexing.index_backend(connection)
+    return backend is not None and backend.is_installed()
