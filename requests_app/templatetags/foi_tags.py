@@ -7,12 +7,14 @@ from typing import Any
 from urllib.parse import quote
 
 from django import forms, template
+from django.forms import BoundField
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import conditional_escape, escape, linebreaks
+from django.utils.html import conditional_escape, escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from requests_app.models import Status
 
@@ -127,6 +129,168 @@ def _is_set(value: object) -> bool:
     if isinstance(value, list | tuple):
         return any(_is_set(item) for item in value)
     return value not in (None, False) and bool(str(value).strip())
+
+
+# --- form fields, written in Python -------------------------------------------------
+# Django writes a field through five templates (the field group, the label, the widget,
+# its attributes and the error list): the nine fields of a filter form cost more than the
+# list's queries. `form_field` writes the same markup as _field.html with Django's field
+# group, for the widgets whose templates are a plain <input> or a set of checkboxes, and
+# hands any other widget to Django.
+
+PLAIN_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "input",
+        "text",
+        "search",
+        "date",
+        "datetime",
+        "time",
+        "email",
+        "url",
+        "tel",
+        "number",
+        "hidden",
+        "checkbox",
+    )
+)
+CHECKBOX_SET_TEMPLATE = "django/forms/widgets/checkbox_select.html"
+
+
+@register.simple_tag
+def form_field(field: BoundField) -> SafeString:
+    """A field in its <div class="field">, as requests_app/_field.html writes it."""
+    css = "field field--error" if field.errors else "field"
+    if field.widget_type == "checkbox":
+        help_text = ""
+        if field.help_text:
+            help_text = (
+                f'<div class="helptext" id="{escape(field.auto_id)}_helptext">'
+                f"{conditional_escape(field.help_text)}</div>"
+            )
+        inner = (
+            f"\n  {_widget_markup(field)} {_label_markup(field)}"
+            f"\n  {help_text}\n  {_errors_markup(field)}\n"
+        )
+        css += " field--checkbox"
+    else:
+        inner = f"\n{_field_group(field)}\n"
+    return mark_safe(f'<div class="{css}">{inner}</div>\n')  # noqa: S308 - escaped piece by piece
+
+
+def _field_group(field: BoundField) -> str:
+    """Django's django/forms/field.html."""
+    if field.use_fieldset:
+        described = field.aria_describedby
+        aria = f' aria-describedby="{escape(described)}"' if described else ""
+        legend = _label_markup(field, "legend") if field.label else ""
+        start, end = f"\n  <fieldset{aria}>\n  {legend}\n", "</fieldset>"
+    else:
+        start, end = f"\n  {_label_markup(field) if field.label else ''}\n", ""
+    help_text = ""
+    if field.help_text:
+        help_id = f' id="{escape(field.auto_id)}_helptext"' if field.auto_id else ""
+        help_text = f'<div class="helptext"{help_id}>{field.help_text}</div>'
+    return f"{start}{help_text}\n{_errors_markup(field)}\n{_widget_markup(field)}{end}\n"
+
+
+def _label_markup(field: BoundField, tag: str = "label") -> str:
+    """BoundField.label_tag() (or legend_tag()) without its template."""
+    contents = field.label
+    suffix = field.field.label_suffix
+    if suffix is None:
+        suffix = field.form.label_suffix
+    if suffix and contents and contents[-1] not in gettext(":?.!"):
+        contents = format_html("{}{}", contents, suffix)
+    else:
+        contents = conditional_escape(contents)
+    widget = field.field.widget
+    field_id = widget.attrs.get("id") or field.auto_id
+    if not field_id:
+        return str(contents)
+    attrs: dict[str, Any] = {}
+    for_id = widget.id_for_label(field_id)
+    if for_id:
+        attrs["for"] = for_id
+    if field.field.required and hasattr(field.form, "required_css_class"):
+        attrs["class"] = field.form.required_css_class
+    return f"<{tag}{_attributes(attrs)}>{contents}</{tag}>"
+
+
+def _errors_markup(field: BoundField) -> str:
+    """The field's ErrorList as django/forms/errors/list/ul.html writes it."""
+    errors = field.errors
+    if not errors:
+        return ""
+    field_id = getattr(errors, "field_id", None)
+    list_id = f' id="{escape(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
+    return f'<ul class="{escape(errors.error_class)}"{list_id}>{items}</ul>'
+
+
+def _widget_markup(field: BoundField) -> str:
+    """str(field): the widget, written here when its template is one we write."""
+    widget = field.field.widget
+    template_name = getattr(widget, "template_name", "")
+    own_render = type(widget).render is not forms.Widget.render
+    plain = template_name in PLAIN_INPUT_TEMPLATES or template_name == CHECKBOX_SET_TEMPLATE
+    if own_render or not plain or field.field.show_hidden_initial:
+        return str(field)
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs({})
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    if template_name == CHECKBOX_SET_TEMPLATE:
+        return _checkbox_set(context)
+    return _input(context)
+
+
+def _input(widget: dict[str, Any]) -> str:
+    """django/forms/widgets/input.html."""
+    value = widget["value"]
+    value_attr = "" if value is None else f' value="{escape(value)}"'
+    return (
+        f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"'
+        f"{value_attr}{_attributes(widget['attrs'])}>\n"
+    )
+
+
+def _checkbox_set(widget: dict[str, Any]) -> str:
+    """django/forms/widgets/multiple_input.html with checkbox options."""
+    attrs = widget["attrs"]
+    box_id = f' id="{escape(attrs["id"])}"' if attrs.get("id") else ""
+    css = f' class="{escape(attrs["class"])}"' if attrs.get("class") else ""
+    parts = [f"<div{box_id}{css}>"]
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            parts.append(f"\n  <div><label>{conditional_escape(group)}</label>")
+        parts.extend(f"<div>\n    {_input_option(option)}</div>" for option in options)
+        if group:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return "".join(parts)
+
+
+def _input_option(option: dict[str, Any]) -> str:
+    """django/forms/widgets/input_option.html."""
+    if not option["wrap_label"]:
+        return f"{_input(option)}\n"
+    option_id = option["attrs"].get("id")
+    label_for = f' for="{escape(option_id)}"' if option_id else ""
+    label = conditional_escape(option["label"])
+    return f"<label{label_for}>{_input(option)} {label}</label>\n\n"
+
+
+def _attributes(attrs: dict[str, Any]) -> str:
+    """django/forms/widgets/attrs.html: True writes the bare name, False leaves it out."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
 
 
 # --- the request table's rows, written in Python ----------------------------------------
