@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -11,10 +13,11 @@ from django.forms import BoundField
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import conditional_escape, escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from requests_app.models import Status
 
@@ -332,7 +335,7 @@ def _request_row(row: Any, link: Callable[[str], str]) -> str:
         f"\n      <td>{escape(body.short_name or body.name)}</td>"
         f'\n      <td><span class="badge badge--{escape(foi_request.status)}">'
         f"{escape(STATUS_LABELS.get(foi_request.status, foi_request.status))}</span></td>"
-        f"\n      <td>{escape(date_format(foi_request.sent_on, 'j M Y') or '—')}</td>"
+        f"\n      <td>{escape(day_month_year(foi_request.sent_on) or '—')}</td>"
         f"\n      <td>{_due_cell(row)}</td>"
         f"\n      <td>{escape(campaign.name if campaign and campaign.name else '—')}</td>"
         "\n    </tr>"
@@ -344,11 +347,31 @@ def date_format(value: Any, format_string: str) -> str:
     return dateformat.format(value, format_string) if value else ""
 
 
+def day_month_year(value: dt.date | None, weekday: bool = False) -> str:
+    """A date as the `date` filter writes "j M Y" (or "D j M Y" with the weekday).
+
+    Fifty rows of two dates each through dateformat cost more than the rest of the row.
+    """
+    if not value:
+        return ""
+    months, weekdays = _date_names(get_language())
+    text = f"{value.day} {months[value.month]} {value.year:04d}"
+    return f"{weekdays[value.weekday()]} {text}" if weekday else text
+
+
+@functools.lru_cache(maxsize=16)
+def _date_names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Month and weekday abbreviations in the active language ("Jan", "Mon")."""
+    months = ("", *(str(MONTHS_3[month]).title() for month in range(1, 13)))
+    weekdays = tuple(str(WEEKDAYS_ABBR[day]) for day in range(7))
+    return months, weekdays
+
+
 def _due_cell(row: Any) -> str:
     due = row.foi_request.next_due_on
     if not due:
         return REVIEW_BADGE if row.reply_to_review else "—"
-    cell = f'<time datetime="{date_format(due, "Y-m-d")}">{date_format(due, "D j M Y")}</time>'
+    cell = f'<time datetime="{due.isoformat()}">{day_month_year(due, weekday=True)}</time>'
     if row.reply_to_review:
         return f"{cell}<br>{REVIEW_BADGE}"
     if row.days_left is None:
