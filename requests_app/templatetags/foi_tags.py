@@ -315,6 +315,11 @@ def request_rows(rows: Any, empty_text: str = "") -> SafeString:
     return mark_safe("".join(cells) + "\n    ")  # noqa: S308 - every value is escaped
 
 
+def request_link() -> Callable[[str], str]:
+    """A request page's URL for a reference, for pages that write many such links."""
+    return _detail_link()
+
+
 def _detail_link() -> Callable[[str], str]:
     """The request page's URL for a reference, reversed once rather than once per row."""
     marker = "REFERENCE"
