@@ -9,6 +9,7 @@ with the markup the templates wrote.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -69,17 +70,17 @@ def _hit(hit: SearchHit, link: Callable[[str], str]) -> str:
         date = f'· <time datetime="{hit.date.isoformat()}">{day_month_year(hit.date)}</time>\n  '
     within = ""
     if hit.kind != "request":
-        within = f'<p class="hint">In “{escape(foi_request.title)}”</p>'
+        within = f'<p class="hint">In “{html_escape(foi_request.title)}”</p>'
     snippet = f'<p class="snippet">{conditional_escape(hit.snippet)}</p>' if hit.snippet else ""
     return (
-        f'<li class="search-hit search-hit--{escape(hit.kind)}">\n'
+        f'<li class="search-hit search-hit--{html_escape(hit.kind)}">\n'
         '  <p class="search-hit-meta">\n'
-        f'    <span class="badge">{escape(hit.kind_label)}</span>\n'
+        f'    <span class="badge">{html_escape(str(hit.kind_label))}</span>\n'
         f'    <a class="reference" href="{link(foi_request.reference)}">'
-        f"{escape(foi_request.reference)}</a>\n"
-        f"    · {escape(foi_request.public_body.name)}\n"
+        f"{html_escape(foi_request.reference)}</a>\n"
+        f"    · {html_escape(foi_request.public_body.name)}\n"
         f"    {date}</p>\n"
-        f'  <h2 class="search-hit-title"><a href="{escape(hit.url)}">'
+        f'  <h2 class="search-hit-title"><a href="{html_escape(hit.url)}">'
         f"{conditional_escape(hit.title)}</a></h2>\n"
         f"  {within}\n  {snippet}\n</li>\n"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
+from html import escape as html_escape
 from typing import Any
 from urllib.parse import quote
 
@@ -169,7 +170,7 @@ def form_field(field: BoundField) -> SafeString:
         help_text = ""
         if field.help_text:
             help_text = (
-                f'<div class="helptext" id="{escape(field.auto_id)}_helptext">'
+                f'<div class="helptext" id="{html_escape(field.auto_id)}_helptext">'
                 f"{conditional_escape(field.help_text)}</div>"
             )
         inner = (
@@ -186,14 +187,14 @@ def _field_group(field: BoundField) -> str:
     """Django's django/forms/field.html."""
     if field.use_fieldset:
         described = field.aria_describedby
-        aria = f' aria-describedby="{escape(described)}"' if described else ""
+        aria = f' aria-describedby="{html_escape(described)}"' if described else ""
         legend = _label_markup(field, "legend") if field.label else ""
         start, end = f"\n  <fieldset{aria}>\n  {legend}\n", "</fieldset>"
     else:
         start, end = f"\n  {_label_markup(field) if field.label else ''}\n", ""
     help_text = ""
     if field.help_text:
-        help_id = f' id="{escape(field.auto_id)}_helptext"' if field.auto_id else ""
+        help_id = f' id="{html_escape(field.auto_id)}_helptext"' if field.auto_id else ""
         help_text = f'<div class="helptext"{help_id}>{field.help_text}</div>'
     return f"{start}{help_text}\n{_errors_markup(field)}\n{_widget_markup(field)}{end}\n"
 
@@ -227,9 +228,9 @@ def _errors_markup(field: BoundField) -> str:
     if not errors:
         return ""
     field_id = getattr(errors, "field_id", None)
-    list_id = f' id="{escape(field_id)}_error"' if field_id else ""
+    list_id = f' id="{html_escape(field_id)}_error"' if field_id else ""
     items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
-    return f'<ul class="{escape(errors.error_class)}"{list_id}>{items}</ul>'
+    return f'<ul class="{html_escape(errors.error_class)}"{list_id}>{items}</ul>'
 
 
 def _widget_markup(field: BoundField) -> str:
@@ -254,9 +255,9 @@ def _widget_markup(field: BoundField) -> str:
 def _input(widget: dict[str, Any]) -> str:
     """django/forms/widgets/input.html."""
     value = widget["value"]
-    value_attr = "" if value is None else f' value="{escape(value)}"'
+    value_attr = "" if value is None else f' value="{html_escape(str(value))}"'
     return (
-        f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"'
+        f'<input type="{html_escape(widget["type"])}" name="{html_escape(widget["name"])}"'
         f"{value_attr}{_attributes(widget['attrs'])}>\n"
     )
 
@@ -264,8 +265,8 @@ def _input(widget: dict[str, Any]) -> str:
 def _checkbox_set(widget: dict[str, Any]) -> str:
     """django/forms/widgets/multiple_input.html with checkbox options."""
     attrs = widget["attrs"]
-    box_id = f' id="{escape(attrs["id"])}"' if attrs.get("id") else ""
-    css = f' class="{escape(attrs["class"])}"' if attrs.get("class") else ""
+    box_id = f' id="{html_escape(attrs["id"])}"' if attrs.get("id") else ""
+    css = f' class="{html_escape(attrs["class"])}"' if attrs.get("class") else ""
     parts = [f"<div{box_id}{css}>"]
     for group, options, _index in widget["optgroups"]:
         if group:
@@ -282,7 +283,7 @@ def _input_option(option: dict[str, Any]) -> str:
     if not option["wrap_label"]:
         return f"{_input(option)}\n"
     option_id = option["attrs"].get("id")
-    label_for = f' for="{escape(option_id)}"' if option_id else ""
+    label_for = f' for="{html_escape(option_id)}"' if option_id else ""
     label = conditional_escape(option["label"])
     return f"<label{label_for}>{_input(option)} {label}</label>\n\n"
 
@@ -290,7 +291,9 @@ def _input_option(option: dict[str, Any]) -> str:
 def _attributes(attrs: dict[str, Any]) -> str:
     """django/forms/widgets/attrs.html: True writes the bare name, False leaves it out."""
     return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        f" {html_escape(name)}"
+        if value is True
+        else f' {html_escape(name)}="{html_escape(str(value))}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -324,25 +327,25 @@ def _detail_link() -> Callable[[str], str]:
     """The request page's URL for a reference, reversed once rather than once per row."""
     marker = "REFERENCE"
     before, after = reverse("request_detail", kwargs={"reference": marker}).split(marker)
-    return lambda reference: escape(before + quote(reference, safe=URL_SAFE) + after)
+    return lambda reference: html_escape(before + quote(reference, safe=URL_SAFE) + after)
 
 
 def _request_row(row: Any, link: Callable[[str], str]) -> str:
     foi_request = row.foi_request
     body = foi_request.public_body
     campaign = foi_request.campaign
-    reference = escape(foi_request.reference)
+    reference = html_escape(foi_request.reference)
     overdue = ' class="overdue"' if row.is_overdue else ""
     return (
         f"\n    <tr{overdue}>"
         f'\n      <td><a href="{link(foi_request.reference)}">{reference}</a></td>'
-        f"\n      <td>{escape(foi_request.title)}</td>"
-        f"\n      <td>{escape(body.short_name or body.name)}</td>"
-        f'\n      <td><span class="badge badge--{escape(foi_request.status)}">'
-        f"{escape(STATUS_LABELS.get(foi_request.status, foi_request.status))}</span></td>"
-        f"\n      <td>{escape(day_month_year(foi_request.sent_on) or '—')}</td>"
+        f"\n      <td>{html_escape(foi_request.title)}</td>"
+        f"\n      <td>{html_escape(body.short_name or body.name)}</td>"
+        f'\n      <td><span class="badge badge--{html_escape(foi_request.status)}">'
+        f"{html_escape(str(STATUS_LABELS.get(foi_request.status, foi_request.status)))}</span></td>"
+        f"\n      <td>{html_escape(day_month_year(foi_request.sent_on) or '—')}</td>"
         f"\n      <td>{_due_cell(row)}</td>"
-        f"\n      <td>{escape(campaign.name if campaign and campaign.name else '—')}</td>"
+        f"\n      <td>{html_escape(campaign.name if campaign and campaign.name else '—')}</td>"
         "\n    </tr>"
     )
 
@@ -383,7 +386,7 @@ def _due_cell(row: Any) -> str:
         return cell
     css = "badge badge--overdue" if row.is_overdue else "days-left"
     words = "overdue" if row.is_overdue and row.days_left >= 0 else deadline_phrase(row.days_left)
-    return f'{cell}<br><span class="{css}">{escape(words)}</span>'
+    return f'{cell}<br><span class="{css}">{html_escape(words)}</span>'
 
 
 # --- the deadline calendar's entries, written in Python ----------------------------------
