@@ -89,7 +89,9 @@ class KeysFirstPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         items: QuerySet[Any] = self.object_list  # type: ignore[assignment]
-        return items.order_by()[: COUNT_CAP + 1].count()
+        # Keys alone: counted whole rows, the database worked out every row's annotations
+        # (a request's "reply to review" is a subquery) only to count them.
+        return items.order_by().values("pk")[: COUNT_CAP + 1].count()
 
     @property
     def capped(self) -> bool:
