@@ -16,13 +16,12 @@ from urllib.parse import urlencode
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 from requests_app.models import FoiRequest
 from requests_app.search.engine import FacetCount, SearchHit
-from requests_app.templatetags.foi_tags import day_month_year, request_link
+from requests_app.templatetags.foi_tags import day_month_year, header_urls, request_link
 
 register = template.Library()
 
@@ -46,7 +45,7 @@ def search_within(foi_request: FoiRequest) -> dict[str, Any]:
 def search_box() -> SafeString:
     """The site-wide search form in the header: the same on every page."""
     return mark_safe(  # noqa: S308 - no value in it but the escaped URL
-        f'<form method="get" action="{escape(reverse("search"))}" class="inline-form site-search"'
+        f'<form method="get" action="{header_urls()["search"]}" class="inline-form site-search"'
         ' role="search" aria-label="Search everything">\n'
         '  <label for="site-search-q" class="visually-hidden">'
         "Search requests, correspondence and documents</label>\n"

@@ -10,9 +10,10 @@ from typing import Any
 from urllib.parse import quote
 
 from django import forms, template
+from django.conf import settings
 from django.forms import BoundField
 from django.http import QueryDict
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import conditional_escape, escape, format_html, linebreaks
@@ -115,6 +116,78 @@ def nav_section(context: dict[str, Any]) -> str:
     if url_name in REQUEST_MAIL_PAGES:
         return "requests"
     return NAV_SECTIONS.get(url_name.split("_")[0], "")
+
+
+# The header's links: (URL name, section, text). Reversed once per URL configuration and
+# script prefix, not twenty times a page.
+MAIN_NAV = (
+    ("dashboard", "dashboard", "Dashboard"),
+    ("request_list", "requests", "Requests"),
+    ("body_list", "bodies", "Bodies"),
+    ("campaign_list", "campaigns", "Campaigns"),
+    ("batch_list", "batches", "Batches"),
+    ("insights", "insights", "Insights"),
+    ("deadline_calendar", "calendar", "Calendar"),
+    ("mail_unmatched", "mail", "Unmatched mail"),
+)
+ACCOUNT_MENU = (
+    ("account", "Your account", False),
+    ("alert_preferences", "Alert settings", False),
+    ("mail_import", "Import mail", False),
+    ("spreadsheet_import", "Import a spreadsheet", False),
+    ("whatdotheyknow_import", "Import from WhatDoTheyKnow", False),
+    ("bodies_import", "Import public bodies", True),  # staff only
+    ("api_tokens", "API tokens", False),
+    ("two_factor_setup", "Two-factor login", False),
+    ("password_change", "Change password", False),
+)
+_header_urls: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def header_urls() -> dict[str, str]:
+    """Every URL the header links to, escaped, by URL name."""
+    key = (str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix())
+    if key not in _header_urls:
+        names = [name for name, _, _ in MAIN_NAV] + [name for name, _, _ in ACCOUNT_MENU]
+        names += ["request_create", "logout", "deadline_calculator", "search"]
+        _header_urls[key] = {name: html_escape(reverse(name)) for name in names}
+    return _header_urls[key]
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context: dict[str, Any]) -> SafeString:
+    """The main navigation, the current section marked (aria-current)."""
+    urls, current = header_urls(), nav_section(context)
+    here = ' aria-current="page"'
+    items = "".join(
+        f'\n        <li><a href="{urls[name]}"{here if section == current else ""}>{text}</a></li>'
+        for name, section, text in MAIN_NAV
+    )
+    new = f'\n        <li><a class="button" href="{urls["request_create"]}">New request</a></li>'
+    return mark_safe(  # noqa: S308 - the URLs are escaped, the texts are ours
+        f'<nav aria-label="Main" class="site-nav">\n      <ul class="nav">{items}{new}'
+        "\n      </ul>\n    </nav>"
+    )
+
+
+@register.simple_tag
+def header_url(name: str) -> str:
+    """`{% url name %}` for a link of the header or footer, reversed once."""
+    return header_urls()[name]
+
+
+@register.simple_tag(takes_context=True)
+def account_menu_links(context: dict[str, Any]) -> SafeString:
+    """The account menu's links (staff see the public bodies import too)."""
+    urls, user = header_urls(), context.get("user")
+    staff = bool(getattr(user, "is_staff", False))
+    return mark_safe(  # noqa: S308 - the URLs are escaped, the texts are ours
+        "".join(
+            f'\n        <li><a href="{urls[name]}">{text}</a></li>'
+            for name, text, staff_only in ACCOUNT_MENU
+            if staff or not staff_only
+        )
+    )
 
 
 @register.filter
