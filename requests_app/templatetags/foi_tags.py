@@ -302,7 +302,7 @@ def _errors_markup(field: BoundField) -> str:
         return ""
     field_id = getattr(errors, "field_id", None)
     list_id = f' id="{html_escape(field_id)}_error"' if field_id else ""
-    items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
+    items = "".join(f"<li>{conditional_escape(str(error))}</li>" for error in errors)
     return f'<ul class="{html_escape(errors.error_class)}"{list_id}>{items}</ul>'
 
 
