@@ -316,18 +316,28 @@ def _results(
     )
 
 
+# What a hit shows of the objects behind it; their long texts (a request's text, a letter's
+# body, a page's words) stay in the database: loading them cost more than the search.
+REQUEST_HIT_FIELDS = ("reference", "title", "sent_on", "created_at", "public_body__name")
+MESSAGE_HIT_FIELDS = ("request_id", "subject", "channel", "sent_at")
+PAGE_HIT_FIELDS = ("number", "attachment__filename", "attachment__message__sent_at")
+
+
 def load_hits(user: User | AnonymousUser, raw_hits: list[RawHit]) -> list[SearchHit]:
     """The objects behind the entries, each through its permission queryset."""
     request_ids = {hit.request_id for hit in raw_hits if hit.request_id is not None}
     requests = FoiRequest.objects.visible_to(user).filter(pk__in=request_ids)
-    visible = {item.pk: item for item in requests.select_related("public_body", "campaign")}
+    requests = requests.select_related("public_body").only(*REQUEST_HIT_FIELDS)
+    visible = {item.pk: item for item in requests}
     message_ids = [hit.object_id for hit in raw_hits if hit.kind == MESSAGE]
     page_ids = [hit.object_id for hit in raw_hits if hit.kind == PAGE]
-    messages = _in_bulk(Message.objects.filter(request_id__in=visible), message_ids)
+    messages = _in_bulk(
+        Message.objects.filter(request_id__in=visible).only(*MESSAGE_HIT_FIELDS), message_ids
+    )
     pages = _in_bulk(
-        DocumentPage.objects.select_related("attachment__message").filter(
-            attachment__message__request_id__in=visible
-        ),
+        DocumentPage.objects.select_related("attachment__message")
+        .filter(attachment__message__request_id__in=visible)
+        .only(*PAGE_HIT_FIELDS),
         page_ids,
     )
     objects: dict[str, dict[int, Any]] = {REQUEST: visible, MESSAGE: messages, PAGE: pages}

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from requests_app.casework.filters import (
     DATE_INPUT,
     BodyFilter,
+    ListedModelChoiceFilter,
     NamedModelChoiceFilter,
     visible_bodies,
     visible_campaigns,
@@ -79,7 +80,7 @@ class SearchFilterSet(django_filters.FilterSet):
         method="unfiltered",
         widget=QuickSelect,
     )
-    exemption = django_filters.ModelChoiceFilter(
+    exemption = ListedModelChoiceFilter(
         label="Exemption cited",
         queryset=Exemption.objects.all(),
         method="unfiltered",

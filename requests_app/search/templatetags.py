@@ -1,14 +1,38 @@
-"""Search forms other pages include: `{% search_within foi_request %}` and `{% search_box %}`."""
+"""Search forms other pages include (`{% search_within foi_request %}`, `{% search_box %}`),
+and the search page's hits and facets.
+
+A page of twenty hits and up to fifty facet links through includes, `{% query_with %}`
+and per-hit lookups cost more than the search itself; they are written here in Python,
+with the markup the templates wrote.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from html import escape as html_escape
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import HttpRequest
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 
 from requests_app.models import FoiRequest
+from requests_app.search.engine import FacetCount, SearchHit
+from requests_app.templatetags.foi_tags import day_month_year, header_urls, request_link
 
 register = template.Library()
+
+# The facets in the order the panel shows them, with their headings.
+FACET_HEADINGS = (
+    ("kind", "Type"),
+    ("status", "Status"),
+    ("body", "Public body"),
+    ("campaign", "Campaign"),
+    ("file_type", "File type"),
+)
 
 
 @register.inclusion_tag("requests_app/search/_search_within.html")
@@ -17,6 +41,77 @@ def search_within(foi_request: FoiRequest) -> dict[str, Any]:
     return {"foi_request": foi_request}
 
 
-@register.inclusion_tag("requests_app/search/_search_box.html")
-def search_box() -> dict[str, Any]:
-    return {}
+@register.simple_tag
+def search_box() -> SafeString:
+    """The site-wide search form in the header: the same on every page."""
+    return mark_safe(  # noqa: S308 - no value in it but the escaped URL
+        f'<form method="get" action="{header_urls()["search"]}" class="inline-form site-search"'
+        ' role="search" aria-label="Search everything">\n'
+        '  <label for="site-search-q" class="visually-hidden">'
+        "Search requests, correspondence and documents</label>\n"
+        '  <input type="search" id="site-search-q" name="q" maxlength="500" placeholder="Search">\n'
+        '  <button type="submit">Search</button>\n'
+        "</form>\n"
+    )
+
+
+@register.simple_tag
+def search_hits(hits: list[SearchHit]) -> SafeString:
+    """The <li> of each hit."""
+    link = request_link()
+    return mark_safe("".join(_hit(hit, link) for hit in hits))  # noqa: S308 - escaped below
+
+
+def _hit(hit: SearchHit, link: Callable[[str], str]) -> str:
+    foi_request = hit.request
+    date = ""
+    if hit.date:
+        date = f'· <time datetime="{hit.date.isoformat()}">{day_month_year(hit.date)}</time>\n  '
+    within = ""
+    if hit.kind != "request":
+        within = f'<p class="hint">In “{html_escape(foi_request.title)}”</p>'
+    snippet = f'<p class="snippet">{conditional_escape(hit.snippet)}</p>' if hit.snippet else ""
+    return (
+        f'<li class="search-hit search-hit--{html_escape(hit.kind)}">\n'
+        '  <p class="search-hit-meta">\n'
+        f'    <span class="badge">{html_escape(str(hit.kind_label))}</span>\n'
+        f'    <a class="reference" href="{link(foi_request.reference)}">'
+        f"{html_escape(foi_request.reference)}</a>\n"
+        f"    · {html_escape(foi_request.public_body.name)}\n"
+        f"    {date}</p>\n"
+        f'  <h2 class="search-hit-title"><a href="{html_escape(hit.url)}">'
+        f"{conditional_escape(hit.title)}</a></h2>\n"
+        f"  {within}\n  {snippet}\n</li>\n"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def search_facets(context: dict[str, Any], facets: dict[str, list[FacetCount]]) -> SafeString:
+    """The lists of the "Narrow the results" panel, each item a link to the narrowed search."""
+    request: HttpRequest | None = context.get("request")
+    parts = []
+    for name, heading in FACET_HEADINGS:
+        items = facets.get(name)
+        if not items:
+            continue
+        link = _narrowing_link(request, name)
+        entries = "".join(
+            f'<li><a href="{escape(link(item.value))}">{escape(item.label)}</a>'
+            f' <span class="hint">{intcomma(item.count)}</span></li>'
+            for item in items
+        )
+        parts.append(f'<h3>{heading}</h3><ul class="plain">{entries}</ul>')
+    return mark_safe("\n  ".join(parts))  # noqa: S308 - escaped above
+
+
+def _narrowing_link(request: HttpRequest | None, name: str) -> Callable[[str], str]:
+    """`{% query_with name=value page=None %}` for many values: the rest encoded once."""
+    kept = request.GET.copy() if request is not None else None
+    rest = ""
+    if kept is not None:
+        for dropped in (name, "page"):
+            kept.pop(dropped, None)
+        rest = kept.urlencode()
+    lead = f"?{rest}&" if rest else "?"
+
+    return lambda value: lead + urlencode({name: str(value)})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.forms import BoundField
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -41,6 +41,7 @@ INPUT_TEMPLATES = frozenset(
     )
 )
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
+CHECKBOX_SET_TEMPLATE = "django/forms/widgets/checkbox_select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 LABEL_TEMPLATE = "django/forms/label.html"
@@ -61,15 +62,25 @@ def form_field(field: BoundField) -> SafeString:
 
 
 def field_group_html(field: BoundField) -> str:
-    """Django's `as_field_group` (django/forms/field.html): label, help, errors, widget."""
-    if field.use_fieldset or field.form.template_name_label != LABEL_TEMPLATE:
+    """Django's `as_field_group` (django/forms/field.html): label, help, errors, widget;
+    a set of choices in a fieldset with its legend."""
+    if field.form.template_name_label != LABEL_TEMPLATE:
         return str(field.as_field_group())
-    label = label_html(field) if field.label else ""
-    return f"{label}\n{help_html(field)}\n{errors_html(field)}\n{widget_html(field)}"
+    if not field.use_fieldset:
+        label = label_html(field) if field.label else ""
+        return f"{label}\n{help_html(field)}\n{errors_html(field)}\n{widget_html(field)}"
+    described = field.aria_describedby
+    aria = f' aria-describedby="{conditional_escape(described)}"' if described else ""
+    legend = label_html(field, "legend") if field.label else ""
+    return (
+        f"<fieldset{aria}>\n{legend}\n{help_html(field)}\n{errors_html(field)}\n"
+        f"{widget_html(field)}</fieldset>"
+    )
 
 
-def label_html(field: BoundField) -> str:
-    """`field.label_tag()` without its template: the label, its suffix, `for` and class."""
+def label_html(field: BoundField, tag: str = "label") -> str:
+    """`field.label_tag()` (or `legend_tag()`) without its template: the label, its
+    suffix, `for` and class."""
     label = field.label
     suffix = (
         field.field.label_suffix
@@ -88,7 +99,7 @@ def label_html(field: BoundField) -> str:
         attrs["for"] = id_for_label
     if field.field.required and hasattr(field.form, "required_css_class"):
         attrs["class"] = field.form.required_css_class
-    return f"<label{attributes(attrs)}>{contents}</label>"
+    return f"<{tag}{attributes(attrs)}>{contents}</{tag}>"
 
 
 def help_html(field: BoundField) -> str:
@@ -124,8 +135,13 @@ def widget_html(field: BoundField) -> str:
     """`str(field)` (`as_widget`), with the common widgets' templates written in Python."""
     widget = field.field.widget
     name = widget.template_name
-    known = name in INPUT_TEMPLATES or name in (SELECT_TEMPLATE, TEXTAREA_TEMPLATE)
-    if not known or field.field.localize:
+    known = name in INPUT_TEMPLATES or name in (
+        SELECT_TEMPLATE,
+        TEXTAREA_TEMPLATE,
+        CHECKBOX_SET_TEMPLATE,
+    )
+    own_render = type(widget).render is not forms.Widget.render
+    if not known or own_render or field.field.localize or field.field.show_hidden_initial:
         return str(field)
     attrs = field.build_widget_attrs({}, widget)
     if field.auto_id and "id" not in widget.attrs:
@@ -133,18 +149,50 @@ def widget_html(field: BoundField) -> str:
     context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
     if name == SELECT_TEMPLATE:
         return select_html(context) or str(field)
+    if name == CHECKBOX_SET_TEMPLATE:
+        return checkbox_set_html(context)
     if name == TEXTAREA_TEMPLATE:
         value = conditional_escape(context["value"]) if context["value"] else ""
         return (
             f'<textarea name="{conditional_escape(context["name"])}"'
             f"{attributes(context['attrs'])}>\n{value}</textarea>"
         )
+    return input_html(context)
+
+
+def input_html(context: dict[str, Any]) -> str:
     value = context["value"]
     value_attr = "" if value is None else f' value="{conditional_escape(value)}"'
     return (
         f'<input type="{conditional_escape(context["type"])}" '
         f'name="{conditional_escape(context["name"])}"{value_attr}{attributes(context["attrs"])}>'
     )
+
+
+def checkbox_set_html(context: dict[str, Any]) -> str:
+    """Django's multiple_input.html with checkbox options, each in its label."""
+    attrs = context["attrs"]
+    box_id = f' id="{conditional_escape(attrs["id"])}"' if attrs.get("id") else ""
+    css = f' class="{conditional_escape(attrs["class"])}"' if attrs.get("class") else ""
+    parts = [f"<div{box_id}{css}>"]
+    for group, options, _index in context["optgroups"]:
+        if group:
+            parts.append(f"\n  <div><label>{conditional_escape(group)}</label>")
+        parts.extend(f"<div>\n    {option_html(option)}</div>" for option in options)
+        if group:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return "".join(parts)
+
+
+def option_html(option: dict[str, Any]) -> str:
+    """Django's input_option.html."""
+    if not option["wrap_label"]:
+        return f"{input_html(option)}\n"
+    option_id = option["attrs"].get("id")
+    label_for = f' for="{conditional_escape(option_id)}"' if option_id else ""
+    label = conditional_escape(option["label"])
+    return f"<label{label_for}>{input_html(option)} {label}</label>\n"
 
 
 def select_html(context: dict[str, Any]) -> str:

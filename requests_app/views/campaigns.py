@@ -25,7 +25,7 @@ from requests_app.models import (
 )
 from requests_app.sharing.forms import AddMemberForm, CampaignForm, ChangeRoleForm, is_last_owner
 from requests_app.views.access import owned_campaign, signed_in_user, visible_campaign_or_404
-from requests_app.views.listing import deadline_rows, paginate
+from requests_app.views.listing import deadline_rows, paginate, table_rows
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -83,7 +83,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = visible_campaign_or_404(request, slug)
     memberships = list(campaign.memberships.select_related("user").order_by("user__username"))
     requests = FoiRequest.objects.visible_to(request.user).filter(campaign=campaign)
-    page = paginate(request, requests.with_list_relations().by_next_deadline())
+    page = paginate(request, table_rows(requests.with_list_relations().by_next_deadline()))
     today = timezone.localdate()
     context = {
         "campaign": campaign,

@@ -51,7 +51,7 @@ from requests_app.views.access import (
     signed_in_user,
 )
 from requests_app.views.body_addresses import BodyAddressForm, ChosenBodyAddressForm
-from requests_app.views.listing import deadline_rows, paginate
+from requests_app.views.listing import deadline_rows, paginate, table_rows
 from requests_app.views.saved import from_script, vary_on_script
 
 # The stored deadlines a request can have, as the detail page names them.
@@ -86,7 +86,7 @@ def render_request_list(
     request: HttpRequest, filterset: FoiRequestFilter, status: int = 200
 ) -> HttpResponse:
     today = timezone.localdate()
-    page = paginate(request, filtered_requests(request, filterset))
+    page = paginate(request, table_rows(filtered_requests(request, filterset)))
     context = {
         "filter": filterset,
         "page": page,

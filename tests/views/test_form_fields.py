@@ -1,9 +1,10 @@
-"""`{% form_field %}` writes a field in Python: it must read exactly as `_field.html` (and
-Django's form templates under it) did, with and without errors."""
+"""`{% form_field %}` writes a field in Python: it must read exactly as `_field.html` with
+Django's form templates did (tests/views/field_reference.html), with and without errors."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -14,7 +15,7 @@ from requests_app.casework.forms import EventForm, ResponseEventForm
 from requests_app.chasers.forms import chaser_rule_form
 from requests_app.mail.forms import ConfirmKindForm, MessageForm, RequestMailUploadForm
 
-INCLUDED = Template('{% include "requests_app/_field.html" %}')
+INCLUDED = Template((Path(__file__).parent / "field_reference.html").read_text())
 WRITTEN = Template("{% load form_fields %}{% form_field field %}")
 
 
