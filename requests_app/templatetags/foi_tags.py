@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 import re
 from collections.abc import Callable
 from html import escape as html_escape
@@ -220,7 +219,7 @@ REVIEW_BADGE = '<span class="badge badge--review">reply received — not yet rev
 @register.simple_tag
 def request_rows(rows: Any, empty_text: str = "") -> SafeString:
     """The <tr>s of a table of RequestRows (or one row saying there are none)."""
-    link = _detail_link()
+    link = request_link()
     cells = [_request_row(row, link) for row in rows]
     if not cells:
         text = conditional_escape(empty_text or "No requests.")
@@ -229,11 +228,6 @@ def request_rows(rows: Any, empty_text: str = "") -> SafeString:
 
 
 def request_link() -> Callable[[str], str]:
-    """A request page's URL for a reference, for pages that write many such links."""
-    return _detail_link()
-
-
-def _detail_link() -> Callable[[str], str]:
     """The request page's URL for a reference, reversed once rather than once per row."""
     marker = "REFERENCE"
     before, after = reverse("request_detail", kwargs={"reference": marker}).split(marker)
@@ -308,7 +302,7 @@ def _due_cell(row: Any) -> str:
 def calendar_day(entries: Any, count: int) -> SafeString:
     """One day's entries in the month grid (the first few of `count`), as calendar.html
     wrote them."""
-    link = _detail_link()
+    link = request_link()
     ellipsis = _truncation_text()
     shown = "".join(_calendar_link(entry, link, ellipsis) for entry in entries)
     if count > len(entries):
@@ -320,7 +314,7 @@ def calendar_day(entries: Any, count: int) -> SafeString:
 def calendar_list(entries: Any, count: int) -> SafeString:
     """The month's entries as list items (the first few hundred of `count`), as
     calendar.html wrote them."""
-    link = _detail_link()
+    link = request_link()
     days: dict[Any, str] = {}  # a month has a few dozen days and hundreds of entries
     shown = "".join(_calendar_item(entry, link, days) for entry in entries)
     if count > len(entries):
@@ -388,8 +382,8 @@ def timeline_entries(context: template.Context, entries: Any) -> SafeString:
 
 
 class History:
-    """What every entry of one page's history shares: the link's pattern, the zone, month
-    names, and the page's context for the attachments' template."""
+    """What every entry of one page's history shares: the link's pattern, the zone and
+    the page's context for the attachments' template."""
 
     MARKER = "987654321"
 
@@ -397,11 +391,10 @@ class History:
         assert context.template is not None  # a tag is rendered within its template
         self.context = context
         self.engine = context.template.engine
-        self.link_head, _, self.link_tail = html.escape(
+        self.link_head, _, self.link_tail = html_escape(
             reverse("mail_message", kwargs={"pk": self.MARKER})
         ).partition(self.MARKER)
         self.zone = timezone.get_current_timezone()
-        self.months = [""] + [str(MONTHS_3[number]).title() for number in range(1, 13)]
 
     def entry(self, entry: Any, is_last: bool) -> str:
         if entry.message is None:
@@ -413,21 +406,21 @@ class History:
         """A letter's <li>, up to its attachments."""
         sent_at = message.sent_at.astimezone(self.zone)
         meta = " · ".join(
-            html.escape(labels.get(value, value))
+            html_escape(labels.get(value, value))
             for labels, value in zip(
                 LETTER_LABELS, (message.direction, message.channel, message.kind), strict=True
             )
         )
         return (
             f'<li class="timeline-item timeline-item--message timeline-item--'
-            f'{html.escape(message.direction)}" id="message-{message.pk}">'
+            f'{html_escape(message.direction)}" id="message-{message.pk}">'
             '\n      <p class="timeline-meta">'
             f'\n        <time datetime="{sent_at.isoformat()}">'
-            f"{self.day(sent_at)}, {sent_at:%H:%M}</time>"
+            f"{day_month_year(sent_at)}, {sent_at:%H:%M}</time>"
             f"\n        · {meta}"
             "\n      </p>"
             f'\n      <h3><a href="{self.link_head}{message.pk}{self.link_tail}">'
-            f"{html.escape(message.subject or '(no subject)')}</a></h3>"
+            f"{html_escape(message.subject or '(no subject)')}</a></h3>"
             f"{_letter_people(message)}{_letter_body(message, is_last)}"
         )
 
@@ -440,28 +433,24 @@ class History:
             return str(partial.nodelist.render(self.context))
 
     def event(self, event: Any) -> str:
-        actor = f"· {html.escape(event.actor.get_username())}" if event.actor else ""
+        actor = f"· {html_escape(event.actor.get_username())}" if event.actor else ""
         return (
             f'\n    <li class="timeline-item timeline-item--event timeline-item--'
-            f'{html.escape(event.kind)}">'
+            f'{html_escape(event.kind)}">'
             '\n      <p class="timeline-meta">'
-            f'\n        <time datetime="{event.on.isoformat()}">{self.day(event.on)}</time>'
+            f'\n        <time datetime="{event.on.isoformat()}">{day_month_year(event.on)}</time>'
             f"\n        {actor}"
             "\n      </p>"
-            f"\n      <h3>{html.escape(EVENT_LABELS.get(event.kind, event.kind))}</h3>"
+            f"\n      <h3>{html_escape(EVENT_LABELS.get(event.kind, event.kind))}</h3>"
             f"{_event_details(event.details)}"
             f"{_event_note(event.note)}"
             "\n    </li>"
         )
 
-    def day(self, on: Any) -> str:
-        """'6 Jan 2026', as the date filter's "j M Y"."""
-        return f"{on.day} {self.months[on.month]} {on.year}"
-
 
 def _letter_people(message: Any) -> str:
-    sender = f"From {html.escape(message.sender)}" if message.sender else ""
-    recipients = f" to {html.escape(message.recipients)}" if message.recipients else ""
+    sender = f"From {html_escape(message.sender)}" if message.sender else ""
+    recipients = f" to {html_escape(message.recipients)}" if message.recipients else ""
     return f'\n      <p class="hint">{sender}{recipients}</p>' if sender or recipients else ""
 
 
@@ -486,13 +475,13 @@ def _event_details(details: Any) -> str:
             status_label(details.get("status_from", "")),
             status_label(details["status_to"]),
         )
-        lines.append(f"Status: {html.escape(before)} → {html.escape(after)}")
+        lines.append(f"Status: {html_escape(before)} → {html_escape(after)}")
     if details.get("outcome"):
-        lines.append(f"Outcome: {html.escape(status_label(details['outcome']))}")
+        lines.append(f"Outcome: {html_escape(status_label(details['outcome']))}")
     if details.get("new_due_on"):
-        lines.append(f"New due date: {html.escape(str(details['new_due_on']))}")
+        lines.append(f"New due date: {html_escape(str(details['new_due_on']))}")
     if details.get("fields"):
-        lines.append(f"Changed: {', '.join(html.escape(str(name)) for name in details['fields'])}")
+        lines.append(f"Changed: {', '.join(html_escape(str(name)) for name in details['fields'])}")
     return "".join(f"\n      <p>{line}</p>" for line in lines)
 
 
@@ -503,6 +492,6 @@ def _event_note(note: str) -> str:
 def paragraphs(text: str) -> str:
     """Django's `linebreaks` filter with autoescape, without its lazy-text wrappers."""
     return "\n\n".join(
-        f"<p>{html.escape(paragraph).replace(chr(10), '<br>')}</p>"
+        f"<p>{html_escape(paragraph).replace(chr(10), '<br>')}</p>"
         for paragraph in PARAGRAPH_BREAK.split(NEWLINES.sub("\n", text))
     )
