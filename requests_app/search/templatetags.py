@@ -15,13 +15,17 @@ from urllib.parse import urlencode
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.http import HttpRequest
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 from requests_app.models import FoiRequest
 from requests_app.search.engine import FacetCount, SearchHit
-from requests_app.templatetags.foi_tags import day_month_year, header_urls, request_link
+from requests_app.templatetags.foi_tags import (
+    day_month_year,
+    header_urls,
+    query_with,
+    request_link,
+)
 
 register = template.Library()
 
@@ -88,13 +92,12 @@ def _hit(hit: SearchHit, link: Callable[[str], str]) -> str:
 @register.simple_tag(takes_context=True)
 def search_facets(context: dict[str, Any], facets: dict[str, list[FacetCount]]) -> SafeString:
     """The lists of the "Narrow the results" panel, each item a link to the narrowed search."""
-    request: HttpRequest | None = context.get("request")
     parts = []
     for name, heading in FACET_HEADINGS:
         items = facets.get(name)
         if not items:
             continue
-        link = _narrowing_link(request, name)
+        link = _narrowing_link(context, name)
         entries = "".join(
             f'<li><a href="{escape(link(item.value))}">{escape(item.label)}</a>'
             f' <span class="hint">{intcomma(item.count)}</span></li>'
@@ -104,14 +107,8 @@ def search_facets(context: dict[str, Any], facets: dict[str, list[FacetCount]]) 
     return mark_safe("\n  ".join(parts))  # noqa: S308 - escaped above
 
 
-def _narrowing_link(request: HttpRequest | None, name: str) -> Callable[[str], str]:
+def _narrowing_link(context: dict[str, Any], name: str) -> Callable[[str], str]:
     """`{% query_with name=value page=None %}` for many values: the rest encoded once."""
-    kept = request.GET.copy() if request is not None else None
-    rest = ""
-    if kept is not None:
-        for dropped in (name, "page"):
-            kept.pop(dropped, None)
-        rest = kept.urlencode()
-    lead = f"?{rest}&" if rest else "?"
-
+    rest = query_with(context, **{name: None, "page": None})
+    lead = "?" if rest == "?" else f"{rest}&"
     return lambda value: lead + urlencode({name: str(value)})
