@@ -293,6 +293,34 @@ def page_table(results: dict[str, Any], label: str) -> str:
     return "\n".join(rows)
 
 
+SPLIT_COLUMNS = (
+    "database",
+    "ORM",
+    "templates",
+    "forms",
+    "project",
+    "request handling and the rest",
+)
+
+
+def split_table(results: dict[str, Any], label: str) -> str:
+    """Where each page's p50 goes beyond its floor: its profiled shares, in milliseconds."""
+    large = list(results["databases"].values())[-1]
+    rows = [
+        "| page | app p50 ms | floor ms | " + " | ".join(SPLIT_COLUMNS) + " |",
+        "|---|---|---|" + "---|" * len(SPLIT_COLUMNS),
+    ]
+    for name, page in large["trees"][label]["pages"].items():
+        split = page.get("split")
+        if "app" not in page or not split:
+            continue
+        cells = " | ".join(
+            f"{split.get(column, 0.0) * page['app']['p50']:.1f}" for column in SPLIT_COLUMNS
+        )
+        rows.append(f"| {name} | {page['app']['p50']:.1f} | {page['floor']:.1f} | {cells} |")
+    return "\n".join(rows)
+
+
 def load_lines(results: dict[str, Any], label: str) -> str:
     lines = []
     for database in results["databases"].values():
@@ -359,6 +387,17 @@ def report(results: dict[str, Any], trees: list[Tree], runs: int, rounds: int) -
         parts.append(f"Archive: {database['description']}.")
     parts += [f"#### Pages, {list(results['databases'].values())[-1]['description']}"]
     parts += [page_table(results, ours)]
+    parts += [
+        "#### Where the time goes",
+        "Each page's p50 split by where a profiled view spent it (cProfile over 5 views, "
+        "each function's own time put in one bucket by its module; a built-in's time goes "
+        "to its callers'): the database driver (the SQL's own time, which the floor "
+        "counts), Django's ORM, templates (with template tags and escaping), forms (with "
+        "django-filter), the project's own code, and the request handling around them "
+        "(middleware, sessions, URL resolving, the test client). Profiling slows Python "
+        "more than the database, so the split leans towards Python.",
+        split_table(results, ours),
+    ]
     parts += ["#### Under load (wrk, 20 connections, gunicorn with 4 workers)"]
     parts += [load_lines(results, ours)]
     if len(trees) > 1:

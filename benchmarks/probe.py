@@ -10,15 +10,20 @@ against DATABASE_URL and, for every page of the plan, times:
 - the trivial view: a login-required view that answers "ok" through the same middleware,
   less its own (session and user) SQL, so that the floor does not count that SQL twice.
 
-floor = SQL bare + trivial view's time beyond its SQL. This file imports nothing of the
-project at module level: it is loaded by path, and puts DIR first on sys.path.
+floor = SQL bare + trivial view's time beyond its SQL. Where a page stays above its floor,
+`time_split` says where the rest goes: a few views under cProfile, each function's own
+time put in one bucket by its module (the database driver, the ORM, templates, forms,
+the project's own code, the request handling around them). This file imports nothing of
+the project at module level: it is loaded by path, and puts DIR first on sys.path.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -124,6 +129,86 @@ def write(raw: Any, sql: str, params: Any) -> None:
         raw.execute("RELEASE SAVEPOINT bench_replay")
 
 
+# Buckets of time_split, first match wins: (name, what a function's file or name contains).
+BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("database", ("/psycopg", "sqlite3", "select.", "poll")),
+    ("ORM", ("/django/db/",)),
+    (
+        "templates",
+        (
+            "/django/template/",
+            "/django/templatetags/",
+            "/templatetags/",
+            "/django/utils/html.py",
+            "/django/utils/safestring.py",
+            "/django/utils/dateformat.py",
+            "/html/__init__.py",
+        ),
+    ),
+    ("forms", ("/django/forms/", "/django_filters/")),
+    ("project", ("/requests_app/",)),
+)
+OTHER = "request handling and the rest"
+STDLIB = os.path.dirname(os.__file__)
+
+
+def bucket_of(filename: str, name: str) -> str | None:
+    """The bucket of a function by its file; None for code that works for its caller: a
+    built-in, the standard library (copy.deepcopy) or Django's utilities (lazy objects,
+    Q's tree, timezone)."""
+    where = filename if filename != "~" else name
+    for bucket, marks in BUCKETS:
+        if any(mark in where for mark in marks):
+            return bucket
+    if filename == "~" or "/django/utils/" in filename:
+        return None
+    if STDLIB in filename and "site-packages" not in filename:
+        return None
+    return OTHER
+
+
+def time_split(client: Any, url: str, views: int = 5) -> dict[str, float]:
+    """Each bucket's share of a view's time, from `views` views under cProfile.
+
+    A function without a bucket of its own (a built-in, the standard library) counts
+    for its callers' buckets, in proportion to the calls each made. Profiling slows
+    Python more than the database, so these are shares of a profiled view, not
+    milliseconds.
+    """
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(views):
+        client.get(url)
+    profile.disable()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    resolved: dict[Any, dict[str, float]] = {}
+
+    def shares(function: Any, seen: frozenset[Any]) -> dict[str, float]:
+        """Which buckets `function` works for, as fractions."""
+        if function in resolved:
+            return resolved[function]
+        own = bucket_of(function[0], function[2])
+        callers = stats.get(function, (0, 0, 0.0, 0.0, {}))[4]
+        if own is not None or not callers or function in seen:
+            result = {own or OTHER: 1.0}
+        else:
+            calls = sum(caller[0] for caller in callers.values()) or 1
+            result = {}
+            for caller_function, caller in callers.items():
+                for bucket, fraction in shares(caller_function, seen | {function}).items():
+                    result[bucket] = result.get(bucket, 0.0) + fraction * caller[0] / calls
+        if not seen:
+            resolved[function] = result
+        return result
+
+    totals: dict[str, float] = {}
+    for function, (_cc, _nc, own_time, _cum, _callers) in stats.items():
+        for bucket, fraction in shares(function, frozenset()).items():
+            totals[bucket] = totals.get(bucket, 0.0) + own_time * fraction
+    whole = sum(totals.values()) or 1.0
+    return {bucket: seconds / whole for bucket, seconds in totals.items()}
+
+
 def summary(samples: list[float]) -> dict[str, float]:
     return {"p50": statistics.median(samples), "p95": percentile(samples, 0.95)}
 
@@ -156,6 +241,7 @@ def measure(plan: dict[str, Any], runs: int) -> dict[str, Any]:
                 "floor": bare["p50"] + overhead,
                 "queries": len(statements),
                 "html_bytes": size,
+                "split": time_split(client, url),
             }
     return results
 
