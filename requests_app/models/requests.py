@@ -437,11 +437,16 @@ class FoiRequest(models.Model):
     # --- permissions -------------------------------------------------------------
 
     def can_edit(self, user: User | AnonymousUser) -> bool:
-        """Who may change the request, for the web and the API alike: its owner (known
-        without a query), or an owner or editor of the campaign it is shared with."""
-        if user.is_authenticated and self.owner_id == user.pk:
+        """Who may change the request, for the web and the API alike: its owner, or an
+        owner or editor of the campaign it is shared with (`editable_by`'s rule, asked of
+        the request in hand: only the user's campaigns are read, once per page view)."""
+        if not user.is_authenticated:
+            return False
+        if self.owner_id == user.pk:
             return True
-        return FoiRequest.objects.editable_by(user).filter(pk=self.pk).exists()
+        if self.visibility != Visibility.CAMPAIGN or self.campaign_id is None:
+            return False
+        return self.campaign_id in campaign_ids_of(user, roles=(Role.OWNER, Role.EDITOR))
 
     # --- derived state -----------------------------------------------------------
 
