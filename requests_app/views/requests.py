@@ -33,6 +33,7 @@ from requests_app.models import (
     ChaserStatus,
     EventKind,
     FoiRequest,
+    LetterRow,
     Message,
     NonWorkingDay,
     RequestEvent,
@@ -114,7 +115,7 @@ class TimelineEntry:
     """One row of the request's history: a message or an event."""
 
     sort_key: tuple[dt.date, dt.datetime]
-    message: Message | None = None
+    message: LetterRow | None = None
     event: RequestEvent | None = None
     attachments: tuple[Attachment, ...] = ()
 
@@ -143,39 +144,20 @@ def bodys_date_rule(foi_request: FoiRequest) -> str:
     return extension_rule_words(foi_request.regime_info)
 
 
-# The columns of a letter that the page shows or decides on (the history, a reply to
-# review, a letter being sent or that failed, an address to offer); the HTML body, the
-# headers and the raw source stay in the database.
-LETTER_FIELDS = (
-    "request_id",
-    "direction",
-    "channel",
-    "kind",
-    "sent_at",
-    "sender",
-    "recipients",
-    "subject",
-    "body_text",
-    "is_auto_reply",
-    "reviewed_at",
-    "send_status",
-    "send_error",
-)
-
-
 def timeline(foi_request: FoiRequest) -> list[TimelineEntry]:
     """Messages (with their attachments) and events, merged in date order."""
-    letters = list(foi_request.messages.only(*LETTER_FIELDS))
+    letters = foi_request.messages.letter_rows()
     attachments = attachments_by_letter(foi_request)
     # A logged message already appears as itself; its bookkeeping event would repeat it.
     events = foi_request.events.exclude(kind=EventKind.MESSAGE_LOGGED).select_related("actor")
+    zone = timezone.get_current_timezone()
     entries = [
         TimelineEntry(
-            (timezone.localtime(message.sent_at).date(), message.sent_at),
-            message,
-            attachments=tuple(attachments.get(message.pk, ())),
+            (letter.sent_at.astimezone(zone).date(), letter.sent_at),
+            letter,
+            attachments=tuple(attachments.get(letter.pk, ())),
         )
-        for message in letters
+        for letter in letters
     ]
     entries += [TimelineEntry((event.on, event.created_at), event=event) for event in events]
     return sorted(entries, key=lambda entry: entry.sort_key)
@@ -209,7 +191,8 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     can_edit = can_edit_request(request, foi_request)
     entries = timeline(foi_request)
     letters = [entry.message for entry in entries if entry.message is not None]
-    reply_to_review = newest_reply_to_review(letters)
+    newest_reply = newest_reply_to_review(letters)
+    reply_to_review = newest_reply.as_message(foi_request) if newest_reply else None
     days_left = foi_request.working_days_left(today, NonWorkingDay.engine_days())
     events = [entry.event for entry in entries if entry.event is not None]
     context = {
@@ -238,7 +221,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return vary_on_script(render(request, f"requests_app/{template}", context))
 
 
-def newest_reply_to_review(letters: list[Message]) -> Message | None:
+def newest_reply_to_review(letters: list[LetterRow]) -> LetterRow | None:
     waiting = [item for item in letters if item.awaits_review]
     return max(waiting, key=lambda item: (item.sent_at, item.pk)) if waiting else None
 
@@ -246,7 +229,7 @@ def newest_reply_to_review(letters: list[Message]) -> Message | None:
 def reply_forms(
     request: HttpRequest,
     foi_request: FoiRequest,
-    letters: list[Message],
+    letters: list[LetterRow],
     reply_to_review: Message | None,
 ) -> dict[str, Any]:
     """The one-step review of a new reply, an address learned from it, and chasers."""
