@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -46,6 +48,7 @@ from requests_app.models.requests import (
     extension_rule_words,
 )
 from requests_app.reports.next_steps import next_action
+from requests_app.templatetags.foi_tags import URL_SAFE
 from requests_app.views.access import (
     can_edit_request,
     editable_request,
@@ -268,15 +271,23 @@ def action_forms(foi_request: FoiRequest) -> dict[str, Any]:
     return {
         "message_form": MessageForm(auto_id="message_%s"),
         "sent_form": sent_form,
-        "event_choices": event_choices(foi_request),
+        "event_links": event_links(foi_request, event_choices(foi_request)),
         # One date for whichever status button is pressed (each posts to its own event).
         "status_form": (
             EventForm(kind=choices[0][0], foi_request=foi_request, auto_id="status_%s")
             if choices
             else None
         ),
-        "status_choices": choices,
+        "status_buttons": event_links(foi_request, choices),
     }
+
+
+def event_links(foi_request: FoiRequest, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each event's URL and label, the URL reversed once for all of them."""
+    marker = "KIND"
+    kwargs = {"reference": foi_request.reference, "kind": marker}
+    head, _, tail = reverse("event_create", kwargs=kwargs).rpartition(marker)
+    return [(f"{head}{quote(kind, safe=URL_SAFE)}{tail}", label) for kind, label in choices]
 
 
 # --- creating and editing ------------------------------------------------------------
