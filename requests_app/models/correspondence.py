@@ -90,7 +90,7 @@ class LetterRow(NamedTuple):
         names = [
             field.attname for field in Message._meta.concrete_fields if field.attname in values
         ]
-        message = Message.from_db(None, names, [values[name] for name in names])
+        message = Message.from_db(Message.objects.db, names, [values[name] for name in names])
         message.request = foi_request
         return message
 
