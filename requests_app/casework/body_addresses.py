@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from requests_app.audit import record_audit
-from requests_app.models import Message, PublicBody
+from requests_app.models import LetterRow, Message, PublicBody
 from requests_app.models.bodies import PersonalBodyAddress
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def body_domain(body: PublicBody) -> str:
     return host.removeprefix("www.")
 
 
-def sender_at_body(message: Message, body: PublicBody) -> str:
+def sender_at_body(message: Message | LetterRow, body: PublicBody) -> str:
     """The reply's sender address when it is at the body's domain (or a subdomain)."""
     address = parseaddr(message.sender)[1].lower()
     domain = body_domain(body)
@@ -133,7 +133,9 @@ def sender_at_body(message: Message, body: PublicBody) -> str:
     return address if at == domain or at.endswith(f".{domain}") else ""
 
 
-def address_offer(messages: Iterable[Message], body: PublicBody, user: User | AnonymousUser) -> str:
+def address_offer(
+    messages: Iterable[Message | LetterRow], body: PublicBody, user: User | AnonymousUser
+) -> str:
     """A sender of a reply worth saving as the body's address, when the user has none."""
     if address_for(body, user).email:
         return ""

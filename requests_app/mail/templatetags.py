@@ -13,7 +13,7 @@ from django import template
 from requests_app.mail.addresses import reply_address
 from requests_app.mail.forms import RequestMailUploadForm
 from requests_app.mail.sending import LETTERS
-from requests_app.models import FoiRequest, Message, SendStatus
+from requests_app.models import FoiRequest, LetterRow, Message, SendStatus
 
 register = template.Library()
 
@@ -23,7 +23,9 @@ FAILED_SHOWN = 10
 
 @register.inclusion_tag("requests_app/mail/_panel.html", takes_context=True)
 def mail_panel(
-    context: template.Context, foi_request: FoiRequest, letters: Iterable[Message]
+    context: template.Context,
+    foi_request: FoiRequest,
+    letters: Iterable[Message | LetterRow],
 ) -> dict[str, Any]:
     """`letters`: the request's letters, oldest first, which its page has read already."""
     failed = [letter for letter in letters if letter.send_status == SendStatus.FAILED]

@@ -18,6 +18,7 @@ from requests_app.models.chasers import Chaser, ChaserMode, ChaserRule, ChaserSt
 from requests_app.models.correspondence import (
     Channel,
     Direction,
+    LetterRow,
     MailboxState,
     Message,
     MessageKind,
@@ -77,6 +78,7 @@ __all__ = [
     "FoiRequest",
     "GeneratedReport",
     "JobStatus",
+    "LetterRow",
     "MailboxState",
     "MarkSource",
     "MemberAction",

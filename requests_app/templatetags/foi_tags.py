@@ -395,6 +395,9 @@ class History:
             reverse("mail_message", kwargs={"pk": self.MARKER})
         ).partition(self.MARKER)
         self.zone = timezone.get_current_timezone()
+        self.months = _date_names(get_language())[0]
+        # A history has a few sorts of letter (direction, channel, kind) and many letters.
+        self.kinds: dict[tuple[str, str, str], tuple[str, str]] = {}
 
     def entry(self, entry: Any, is_last: bool) -> str:
         if entry.message is None:
@@ -405,24 +408,30 @@ class History:
     def letter(self, message: Any, is_last: bool) -> str:
         """A letter's <li>, up to its attachments."""
         sent_at = message.sent_at.astimezone(self.zone)
-        meta = " · ".join(
-            html_escape(labels.get(value, value))
-            for labels, value in zip(
-                LETTER_LABELS, (message.direction, message.channel, message.kind), strict=True
-            )
-        )
+        sort = (message.direction, message.channel, message.kind)
+        direction, meta = self.kinds.get(sort) or self.letter_kind(sort)
         return (
-            f'<li class="timeline-item timeline-item--message timeline-item--'
-            f'{html_escape(message.direction)}" id="message-{message.pk}">'
+            f'<li class="timeline-item timeline-item--message timeline-item--{direction}"'
+            f' id="message-{message.pk}">'
             '\n      <p class="timeline-meta">'
             f'\n        <time datetime="{sent_at.isoformat()}">'
-            f"{day_month_year(sent_at)}, {sent_at:%H:%M}</time>"
+            f"{sent_at.day} {self.months[sent_at.month]} {sent_at.year:04d},"
+            f" {sent_at.hour:02d}:{sent_at.minute:02d}</time>"
             f"\n        · {meta}"
             "\n      </p>"
             f'\n      <h3><a href="{self.link_head}{message.pk}{self.link_tail}">'
             f"{html_escape(message.subject or '(no subject)')}</a></h3>"
             f"{_letter_people(message)}{_letter_body(message, is_last)}"
         )
+
+    def letter_kind(self, sort: tuple[str, str, str]) -> tuple[str, str]:
+        """The escaped direction and the "From the body · Email · Response" line."""
+        meta = " · ".join(
+            html_escape(labels.get(value, value))
+            for labels, value in zip(LETTER_LABELS, sort, strict=True)
+        )
+        self.kinds[sort] = (html_escape(sort[0]), meta)
+        return self.kinds[sort]
 
     def attachments(self, attachments: Any) -> str:
         """The list of a letter's attachments, from a template (few letters have any),
@@ -491,7 +500,9 @@ def _event_note(note: str) -> str:
 
 def paragraphs(text: str) -> str:
     """Django's `linebreaks` filter with autoescape, without its lazy-text wrappers."""
+    if "\r" in text:
+        text = NEWLINES.sub("\n", text)
+    parts = PARAGRAPH_BREAK.split(text) if "\n\n" in text else (text,)
     return "\n\n".join(
-        f"<p>{html_escape(paragraph).replace(chr(10), '<br>')}</p>"
-        for paragraph in PARAGRAPH_BREAK.split(NEWLINES.sub("\n", text))
+        f"<p>{html_escape(paragraph).replace(chr(10), '<br>')}</p>" for paragraph in parts
     )

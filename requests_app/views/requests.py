@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -33,6 +35,7 @@ from requests_app.models import (
     ChaserStatus,
     EventKind,
     FoiRequest,
+    LetterRow,
     Message,
     NonWorkingDay,
     RequestEvent,
@@ -45,6 +48,7 @@ from requests_app.models.requests import (
     extension_rule_words,
 )
 from requests_app.reports.next_steps import next_action
+from requests_app.templatetags.foi_tags import URL_SAFE
 from requests_app.views.access import (
     can_edit_request,
     editable_request,
@@ -114,7 +118,7 @@ class TimelineEntry:
     """One row of the request's history: a message or an event."""
 
     sort_key: tuple[dt.date, dt.datetime]
-    message: Message | None = None
+    message: LetterRow | None = None
     event: RequestEvent | None = None
     attachments: tuple[Attachment, ...] = ()
 
@@ -143,39 +147,20 @@ def bodys_date_rule(foi_request: FoiRequest) -> str:
     return extension_rule_words(foi_request.regime_info)
 
 
-# The columns of a letter that the page shows or decides on (the history, a reply to
-# review, a letter being sent or that failed, an address to offer); the HTML body, the
-# headers and the raw source stay in the database.
-LETTER_FIELDS = (
-    "request_id",
-    "direction",
-    "channel",
-    "kind",
-    "sent_at",
-    "sender",
-    "recipients",
-    "subject",
-    "body_text",
-    "is_auto_reply",
-    "reviewed_at",
-    "send_status",
-    "send_error",
-)
-
-
 def timeline(foi_request: FoiRequest) -> list[TimelineEntry]:
     """Messages (with their attachments) and events, merged in date order."""
-    letters = list(foi_request.messages.only(*LETTER_FIELDS))
+    letters = foi_request.messages.letter_rows()
     attachments = attachments_by_letter(foi_request)
     # A logged message already appears as itself; its bookkeeping event would repeat it.
     events = foi_request.events.exclude(kind=EventKind.MESSAGE_LOGGED).select_related("actor")
+    zone = timezone.get_current_timezone()
     entries = [
         TimelineEntry(
-            (timezone.localtime(message.sent_at).date(), message.sent_at),
-            message,
-            attachments=tuple(attachments.get(message.pk, ())),
+            (letter.sent_at.astimezone(zone).date(), letter.sent_at),
+            letter,
+            attachments=tuple(attachments.get(letter.pk, ())),
         )
-        for message in letters
+        for letter in letters
     ]
     entries += [TimelineEntry((event.on, event.created_at), event=event) for event in events]
     return sorted(entries, key=lambda entry: entry.sort_key)
@@ -209,7 +194,8 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     can_edit = can_edit_request(request, foi_request)
     entries = timeline(foi_request)
     letters = [entry.message for entry in entries if entry.message is not None]
-    reply_to_review = newest_reply_to_review(letters)
+    newest_reply = newest_reply_to_review(letters)
+    reply_to_review = newest_reply.as_message(foi_request) if newest_reply else None
     days_left = foi_request.working_days_left(today, NonWorkingDay.engine_days())
     events = [entry.event for entry in entries if entry.event is not None]
     context = {
@@ -238,7 +224,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return vary_on_script(render(request, f"requests_app/{template}", context))
 
 
-def newest_reply_to_review(letters: list[Message]) -> Message | None:
+def newest_reply_to_review(letters: list[LetterRow]) -> LetterRow | None:
     waiting = [item for item in letters if item.awaits_review]
     return max(waiting, key=lambda item: (item.sent_at, item.pk)) if waiting else None
 
@@ -246,7 +232,7 @@ def newest_reply_to_review(letters: list[Message]) -> Message | None:
 def reply_forms(
     request: HttpRequest,
     foi_request: FoiRequest,
-    letters: list[Message],
+    letters: list[LetterRow],
     reply_to_review: Message | None,
 ) -> dict[str, Any]:
     """The one-step review of a new reply, an address learned from it, and chasers."""
@@ -285,15 +271,23 @@ def action_forms(foi_request: FoiRequest) -> dict[str, Any]:
     return {
         "message_form": MessageForm(auto_id="message_%s"),
         "sent_form": sent_form,
-        "event_choices": event_choices(foi_request),
+        "event_links": event_links(foi_request, event_choices(foi_request)),
         # One date for whichever status button is pressed (each posts to its own event).
         "status_form": (
             EventForm(kind=choices[0][0], foi_request=foi_request, auto_id="status_%s")
             if choices
             else None
         ),
-        "status_choices": choices,
+        "status_buttons": event_links(foi_request, choices),
     }
+
+
+def event_links(foi_request: FoiRequest, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each event's URL and label, the URL reversed once for all of them."""
+    marker = "KIND"
+    kwargs = {"reference": foi_request.reference, "kind": marker}
+    head, _, tail = reverse("event_create", kwargs=kwargs).rpartition(marker)
+    return [(f"{head}{quote(kind, safe=URL_SAFE)}{tail}", label) for kind, label in choices]
 
 
 # --- creating and editing ------------------------------------------------------------

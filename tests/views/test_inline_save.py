@@ -162,7 +162,7 @@ def test_the_status_buttons_are_the_events_that_change_it_with_a_date_alone(
     alice_client: Client, viewer_client: Client, campaign_request: models.FoiRequest
 ) -> None:
     page = alice_client.get(campaign_request.get_absolute_url())
-    labels = [label for _, label in page.context["status_choices"]]
+    labels = [label for _, label in page.context["status_buttons"]]
 
     assert labels == [
         "Clarification asked",

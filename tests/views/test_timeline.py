@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,16 @@ def markup(html: str) -> str:
 
 def render(page: Template, foi_request: models.FoiRequest) -> str:
     return markup(page.render(Context({"timeline": timeline(foi_request)})))
+
+
+def render_models(page: Template, foi_request: models.FoiRequest) -> str:
+    """The history with each letter as its model, as the template it replaced read it."""
+    letters = {letter.pk: letter for letter in foi_request.messages.all()}
+    entries = [
+        replace(entry, message=letters[entry.message.pk]) if entry.message else entry
+        for entry in timeline(foi_request)
+    ]
+    return markup(page.render(Context({"timeline": entries})))
 
 
 @pytest.fixture
@@ -92,7 +103,7 @@ def varied_history(alice_request: models.FoiRequest, user: object) -> models.Foi
 
 def test_the_written_history_reads_as_the_template_did(varied_history: models.FoiRequest) -> None:
     written = render(WRITTEN, varied_history)
-    assert written == render(REFERENCE, varied_history)
+    assert written == render_models(REFERENCE, varied_history)
     assert written.count("extraction-progress.js") == 1  # the badges' script, once a page
     assert "1 Jul 2026, 00:30" in written  # summer time, the page's zone
 
