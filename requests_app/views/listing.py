@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,9 +16,12 @@ from django.utils.functional import cached_property
 
 from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.models import FoiRequest
+from requests_app.models.versions import counts_version
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
+# Counts kept for a day at most: the version in their key already tells a change apart.
+COUNT_SECONDS = 24 * 3600
 # What a row of a request table shows (request_rows in foi_tags.py) and what its deadline
 # arithmetic reads (RequestRow, FoiRequest.working_days_left).
 TABLE_ROW_FIELDS = (
@@ -84,10 +89,26 @@ class KeysFirstPaginator(Paginator):
 
     Rows are counted up to COUNT_CAP and one more: counting every request of a large
     archive cost more than the page itself, and a list that long says "more than".
+
+    With a `count_key` (`versioned_count_key`), the count is kept in the cache under it.
     """
+
+    def __init__(self, *args: Any, count_key: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
 
     @cached_property
     def count(self) -> int:
+        if self.count_key is None:
+            return self.counted()
+        key = f"{self.count_key}:{COUNT_CAP}"
+        count = cache.get(key)
+        if count is None:
+            count = self.counted()
+            cache.set(key, count, COUNT_SECONDS)
+        return int(count)
+
+    def counted(self) -> int:
         items: QuerySet[Any] = self.object_list  # type: ignore[assignment]
         # Keys alone: counted whole rows, the database worked out every row's annotations
         # (a request's "reply to review" is a subquery) only to count them.
@@ -114,6 +135,28 @@ class KeysFirstPaginator(Paginator):
         return Page([rows[key] for key in keys if key in rows], number, self)
 
 
-def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page[Any]:
+def paginate(
+    request: HttpRequest,
+    items: QuerySet[Any],
+    per_page: int = PAGE_SIZE,
+    *,
+    count_key: str | None = None,
+) -> Page[Any]:
     """The asked-for page; a malformed number gives the first, one too large the last."""
-    return KeysFirstPaginator(items, per_page).get_page(request.GET.get("page"))
+    paginator = KeysFirstPaginator(items, per_page, count_key=count_key)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def versioned_count_key(request: HttpRequest, *parts: object) -> str:
+    """A key for a count of the user's visible requests narrowed by `parts`, under
+    `counts_version`.
+
+    The version (kept by the database's triggers) changes with every statement that
+    moves a request's owner, campaign, visibility, status or next deadline, adds or
+    removes one, or changes a membership: a count that reads nothing else may be kept
+    under it. A count narrowed by any other column (body, tag, dates, text) must not.
+    A large archive's campaigner waited on counting thousands of requests on every view.
+    """
+    version = hashlib.sha256(counts_version().encode()).hexdigest()[:32]
+    narrowed = ":".join(str(part) for part in parts)
+    return f"request-count:{request.user.pk}:{version}:{narrowed}"
