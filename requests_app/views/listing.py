@@ -85,7 +85,9 @@ class KeysFirstPaginator(Paginator):
 
     An OFFSET deep into a long list makes the database read every row it skips. Asked
     for keys alone, it can skip through an index that holds the sort and visibility
-    columns without touching the table; the page's own rows are then read by key.
+    columns without touching the table; the page's own rows are then read by key, in
+    the same statement (a second one cost a round trip and a second compiling of the
+    whole filter).
 
     Rows are counted up to COUNT_CAP and one more: counting every request of a large
     archive cost more than the page itself, and a list that long says "more than".
@@ -130,9 +132,9 @@ class KeysFirstPaginator(Paginator):
         if top + self.orphans >= self.count and not self.capped:
             top = self.count
         items: QuerySet[Any] = self.object_list  # type: ignore[assignment]
-        keys = list(items.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in items.filter(pk__in=keys).order_by()}
-        return Page([rows[key] for key in keys if key in rows], number, self)
+        # One statement: the rows of the keys the inner query finds, in the same order.
+        keys = items.values("pk")[bottom:top]
+        return Page(list(items.filter(pk__in=keys)), number, self)
 
 
 def paginate(
