@@ -121,7 +121,10 @@ class BodyField(NamedModelChoiceField):
     widget = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
 
     def __init__(
-        self, *args: Any, chosen_from: Callable[[], QuerySet[PublicBody]] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        chosen_from: Callable[[], QuerySet[PublicBody]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.chosen_from = chosen_from

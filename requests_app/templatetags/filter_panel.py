@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+
 import django_filters
 from django import forms, template
 from django.forms.widgets import ChoiceWidget
@@ -66,7 +67,7 @@ def choices_of(form: forms.BaseForm) -> list[tuple[str, tuple[tuple[str, str], .
         if not isinstance(widget, ChoiceWidget):
             continue
         # Iterated, not list(): a model choice iterator's len() is a COUNT query.
-        choices = [choice for choice in getattr(field, "choices", widget.choices)]  # noqa: C416
+        choices = [choice for choice in getattr(field, "choices", widget.choices)]
         widget.choices = choices
         found.append((name, tuple((str(value), str(label)) for value, label in choices)))
     return found

@@ -60,16 +60,16 @@ class ListedRequest:
     """
 
     __slots__ = (
-        "pk",
-        "reference",
-        "title",
-        "status",
-        "regime",
-        "sent_on",
-        "next_due_on",
-        "public_body",
         "campaign",
         "has_reply_to_review",
+        "next_due_on",
+        "pk",
+        "public_body",
+        "reference",
+        "regime",
+        "sent_on",
+        "status",
+        "title",
     )
 
     # The model's functions, bound to a ListedRequest as to a FoiRequest: they read only
@@ -140,7 +140,9 @@ def deadline_rows(
 
 
 def row_of(
-    foi_request: FoiRequest | ListedRequest, today: dt.date, extra_days: tuple[ExtraNonWorkingDay, ...]
+    foi_request: FoiRequest | ListedRequest,
+    today: dt.date,
+    extra_days: tuple[ExtraNonWorkingDay, ...],
 ) -> RequestRow:
     reply_to_review = bool(getattr(foi_request, "has_reply_to_review", False))
     return RequestRow(

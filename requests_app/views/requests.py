@@ -107,9 +107,7 @@ def render_request_list(
     return render(request, "requests_app/request_list.html", context, status=status)
 
 
-def list_count_key(
-    request: HttpRequest, filterset: FoiRequestFilter, today: dt.date
-) -> str | None:
+def list_count_key(request: HttpRequest, filterset: FoiRequestFilter, today: dt.date) -> str | None:
     """The cache key of the list's count, or None when a filter reads other columns."""
     if not filterset.is_valid():
         return None

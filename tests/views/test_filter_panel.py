@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +16,7 @@ from tests.factories import TagFactory
 pytestmark = pytest.mark.django_db
 
 
-def panel(user: AbstractBaseUser, query: str = "") -> tuple[str, str]:
+def panel(user: User, query: str = "") -> tuple[str, str]:
     """The panel as filter_fields writes it, and as form_field writes each field."""
     request = RequestFactory().get("/requests/?" + query)
     request.user = user
@@ -34,14 +34,14 @@ def panel(user: AbstractBaseUser, query: str = "") -> tuple[str, str]:
     "query",
     ["", "status=refused&status=extended&overdue=on", "tag=kelp&q=beds", "sent_after=nonsense"],
 )
-def test_the_panel_is_the_markup_of_its_fields_seen_once_or_again(user, query: str) -> None:
+def test_the_panel_is_the_markup_of_its_fields_seen_once_or_again(user: User, query: str) -> None:
     TagFactory(name="Kelp", slug="kelp")
     first, expected = panel(user, query)
     again, _ = panel(user, query)
     assert first == again == expected
 
 
-def test_a_new_choice_is_offered_at_once(user) -> None:
+def test_a_new_choice_is_offered_at_once(user: User) -> None:
     before, _ = panel(user)
     TagFactory(name="Seagrass", slug="seagrass")
     after, expected = panel(user)
@@ -49,7 +49,7 @@ def test_a_new_choice_is_offered_at_once(user) -> None:
     assert after == expected and "Seagrass" in after
 
 
-def test_the_choices_are_read_once_whether_the_panel_is_kept_or_not(user) -> None:
+def test_the_choices_are_read_once_whether_the_panel_is_kept_or_not(user: User) -> None:
     TagFactory(name="Kelp", slug="kelp")
     counts = []
     for _ in range(2):

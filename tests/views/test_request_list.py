@@ -289,7 +289,7 @@ def test_the_count_kept_under_the_counts_version_follows_every_change_it_counts(
     models.FoiRequest.objects.filter(pk=shared.pk).update(visibility=models.Visibility.CAMPAIGN)
     campaign_url = reverse("request_list") + f"?campaign={campaign.slug}"
     assert count_line(alice_client.get(campaign_url)) == "1 request"
-    models.Membership.objects.filter(user=user, campaign=campaign).delete()
+    models.Membership.objects.filter(user_id=user.pk, campaign=campaign).delete()
     assert count_line(alice_client.get(reverse("request_list"))) == "2 requests"
 
 
