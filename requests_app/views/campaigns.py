@@ -25,7 +25,12 @@ from requests_app.models import (
 )
 from requests_app.sharing.forms import AddMemberForm, CampaignForm, ChangeRoleForm, is_last_owner
 from requests_app.views.access import owned_campaign, signed_in_user, visible_campaign_or_404
-from requests_app.views.listing import deadline_rows, paginate, table_rows
+from requests_app.views.listing import (
+    deadline_rows,
+    paginate,
+    table_rows,
+    versioned_count_key,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -83,7 +88,9 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = visible_campaign_or_404(request, slug)
     memberships = list(campaign.memberships.select_related("user").order_by("user__username"))
     requests = FoiRequest.objects.visible_to(request.user).filter(campaign=campaign)
-    page = paginate(request, table_rows(requests.with_list_relations().by_next_deadline()))
+    rows = table_rows(requests.with_list_relations().by_next_deadline())
+    # Every column the count reads (visibility and campaign) is one counts_version watches.
+    page = paginate(request, rows, count_key=versioned_count_key(request, "campaign", campaign.pk))
     today = timezone.localdate()
     context = {
         "campaign": campaign,

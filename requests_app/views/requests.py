@@ -55,7 +55,12 @@ from requests_app.views.access import (
     signed_in_user,
 )
 from requests_app.views.body_addresses import BodyAddressForm, ChosenBodyAddressForm
-from requests_app.views.listing import deadline_rows, paginate, table_rows
+from requests_app.views.listing import (
+    deadline_rows,
+    paginate,
+    table_rows,
+    versioned_count_key,
+)
 from requests_app.views.saved import from_script, vary_on_script
 
 # The stored deadlines a request can have, as the detail page names them.
@@ -67,6 +72,11 @@ DEADLINE_LABELS = {
     "very_overdue_on": "Very overdue from",
     "escalation_closes_on": "Window to complain to the regulator closes",
 }
+
+
+# The filters that read only columns `counts_version` watches (the overdue box reads the
+# day too): a list narrowed by these alone keeps its count under the version.
+VERSIONED_FILTERS = frozenset({"status", "campaign", "overdue"})
 
 
 def request_filterset(request: HttpRequest) -> FoiRequestFilter:
@@ -90,7 +100,8 @@ def render_request_list(
     request: HttpRequest, filterset: FoiRequestFilter, status: int = 200
 ) -> HttpResponse:
     today = timezone.localdate()
-    page = paginate(request, table_rows(filtered_requests(request, filterset)))
+    found = table_rows(filtered_requests(request, filterset))
+    page = paginate(request, found, count_key=list_count_key(request, filterset, today))
     context = {
         "filter": filterset,
         "page": page,
@@ -98,6 +109,22 @@ def render_request_list(
         "sort": request.GET.get("sort") or "due",
     }
     return render(request, "requests_app/request_list.html", context, status=status)
+
+
+def list_count_key(request: HttpRequest, filterset: FoiRequestFilter, today: dt.date) -> str | None:
+    """The cache key of the list's count, or None when a filter reads other columns."""
+    if not filterset.is_valid():
+        return None
+    chosen = {name: value for name, value in filterset.form.cleaned_data.items() if value}
+    if not chosen.keys() <= VERSIONED_FILTERS:
+        return None
+    campaign = chosen.get("campaign")
+    return versioned_count_key(
+        request,
+        ",".join(sorted(chosen.get("status", ()))),
+        campaign.pk if campaign else "",
+        today.isoformat() if chosen.get("overdue") else "",
+    )
 
 
 # --- one request -------------------------------------------------------------------

@@ -20,6 +20,7 @@ from tests.factories import (
     MembershipFactory,
     PublicBodyFactory,
     TagFactory,
+    UserFactory,
 )
 
 
@@ -269,3 +270,35 @@ def test_the_csv_with_a_malformed_filter_shows_the_error_instead(
     response = alice_client.get(reverse("request_export_csv"), {"sent_before": "31/02/2026"})
     assert response.status_code == 400
     assert "Enter a valid date." in response.text
+
+
+def count_line(response: HttpResponse) -> str:
+    return response.text.split('<p class="list-meta">')[1].split(".")[0].strip()
+
+
+def test_the_count_kept_under_the_counts_version_follows_every_change_it_counts(
+    alice_client: Client, user: AbstractBaseUser, body: models.PublicBody, campaign: models.Campaign
+) -> None:
+    FoiRequestFactory.create_batch(2, owner=user, public_body=body)
+    assert count_line(alice_client.get(reverse("request_list"))) == "2 requests"
+    shared = FoiRequestFactory(owner=UserFactory(), campaign=campaign, public_body=body)
+    assert count_line(alice_client.get(reverse("request_list"))) == "3 requests"
+    # A change made without save(): the database's own version still moves.
+    models.FoiRequest.objects.filter(pk=shared.pk).update(visibility=models.Visibility.PRIVATE)
+    assert count_line(alice_client.get(reverse("request_list"))) == "2 requests"
+    models.FoiRequest.objects.filter(pk=shared.pk).update(visibility=models.Visibility.CAMPAIGN)
+    campaign_url = reverse("request_list") + f"?campaign={campaign.slug}"
+    assert count_line(alice_client.get(campaign_url)) == "1 request"
+    models.Membership.objects.filter(user_id=user.pk, campaign=campaign).delete()
+    assert count_line(alice_client.get(reverse("request_list"))) == "2 requests"
+
+
+def test_a_count_narrowed_by_a_column_the_version_does_not_watch_is_counted_afresh(
+    alice_client: Client, user: AbstractBaseUser, body: models.PublicBody
+) -> None:
+    moved, _ = FoiRequestFactory.create_batch(2, owner=user, public_body=body)
+    url = reverse("request_list") + f"?public_body={body.slug}"
+    assert count_line(alice_client.get(url)) == "2 requests"
+    other = PublicBodyFactory()
+    models.FoiRequest.objects.filter(pk=moved.pk).update(public_body=other)
+    assert count_line(alice_client.get(url)) == "1 request"
