@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -18,13 +19,15 @@ from requests_app.models import Direction, FoiRequest, Message, NonWorkingDay
 from requests_app.models.requests import WAITING_STATUSES, FoiRequestQuerySet
 from requests_app.models.versions import counts_version
 from requests_app.views.access import signed_in_user
-from requests_app.views.listing import deadline_rows
+from requests_app.views.listing import deadline_rows, table_rows
 
 OPEN_LIMIT = 50
 DUE_SOON_DAYS = 14
 DUE_SOON_LIMIT = 50  # the soonest; the rest are on the open list, in date order
 RECENT_REPLIES = 10
 REVIEW_LIMIT = 50
+# What a line of the replies' lists shows (review_items, recent_reply_items in foi_tags.py).
+REPLY_FIELDS = ("pk", "sent_at", "subject", "sender", "request__reference")
 # Counts kept for a day at most: the version in the key already tells a change apart.
 COUNTS_SECONDS = 24 * 3600
 
@@ -33,9 +36,9 @@ COUNTS_SECONDS = 24 * 3600
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     extra_days = NonWorkingDay.engine_days()
-    visible = FoiRequest.objects.visible_to(request.user).with_list_relations()
-    open_requests = visible.waiting().by_next_deadline()
-    due_soon = visible.due_between(today, today + dt.timedelta(days=DUE_SOON_DAYS))
+    visible = FoiRequest.objects.visible_to(request.user).with_reply_to_review()
+    open_requests = table_rows(visible.waiting().by_next_deadline())
+    due_soon = table_rows(visible.due_between(today, today + dt.timedelta(days=DUE_SOON_DAYS)))
     counts = open_counts(signed_in_user(request).pk, visible, today)
     context = {
         "today": today,
@@ -88,19 +91,17 @@ def open_list_url() -> str:
     return f"{reverse('request_list')}?{query}"
 
 
-def replies_to_review(request: HttpRequest) -> list[Message]:
-    """Replies nobody has said what they are yet, oldest first: they come first."""
+def replies_to_review(request: HttpRequest) -> list[dict[str, Any]]:
+    """Replies nobody has said what they are yet, oldest first: they come first.
+
+    Read as values, what `review_items` writes: no model objects for fifty lines.
+    """
     messages = Message.objects.filed_visible_to(request.user).awaiting_review()
-    messages = messages.select_related("request").only(
-        "sent_at", "subject", "sender", "request__reference", "request__title"
-    )
-    return list(messages.order_by("sent_at", "id")[:REVIEW_LIMIT])
+    messages = messages.order_by("sent_at", "id")[:REVIEW_LIMIT]
+    return list(messages.values(*REPLY_FIELDS, "request__title"))
 
 
-def recent_replies(request: HttpRequest) -> list[Message]:
+def recent_replies(request: HttpRequest) -> list[dict[str, Any]]:
     messages = Message.objects.filed_visible_to(request.user).filter(direction=Direction.INCOMING)
-    messages = messages.select_related("request").only(
-        "sent_at", "subject", "sender", "request__reference"
-    )
-    messages = messages.order_by("-sent_at", "-id")
-    return list(messages[:RECENT_REPLIES])
+    messages = messages.order_by("-sent_at", "-id")[:RECENT_REPLIES]
+    return list(messages.values(*REPLY_FIELDS))
