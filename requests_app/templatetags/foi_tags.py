@@ -303,72 +303,83 @@ def _due_cell(row: Any) -> str:
 def review_items(messages: Any) -> SafeString:
     """The <li>s of the replies waiting for review (`Message` values with their request's
     reference and title)."""
-    link, zone = request_link(), timezone.get_current_timezone()
-    return mark_safe(  # noqa: S308 - every value is escaped
-        "".join(
-            f'\n    <li>\n      <a href="{link(message["request__reference"])}#reply-heading">'
-            f"{html_escape(message['request__reference'])}</a>"
-            f"\n      {html_escape(message['request__title'])}: {_subject_and_sender(message)},"
-            f"\n      {_sent_time(message['sent_at'], zone)}"
-            "\n    </li>\n    "
-            for message in messages
-        )
-    )
+    lines = DashboardLines()
+    return mark_safe("".join(lines.to_review(message) for message in messages))  # noqa: S308
 
 
 @register.simple_tag
 def recent_reply_items(messages: Any) -> SafeString:
     """The <li>s of the recent replies (`Message` values with their request's reference)."""
-    link, zone = request_link(), timezone.get_current_timezone()
-    return mark_safe(  # noqa: S308 - every value is escaped
-        "".join(
-            f"\n    <li>\n      {_sent_time(message['sent_at'], zone)}"
-            f'\n      <a href="{link(message["request__reference"])}#message-{message["pk"]}">'
-            f"{html_escape(message['request__reference'])}</a>:"
-            f"\n      {_subject_and_sender(message)}"
-            "\n    </li>\n    "
-            for message in messages
-        )
-    )
+    lines = DashboardLines()
+    return mark_safe("".join(lines.recent_reply(message) for message in messages))  # noqa: S308
 
 
 @register.simple_tag
 def due_soon_items(rows: Any) -> SafeString:
-    """The <li>s of the requests falling due soon (RequestRows)."""
-    link = request_link()
-    return mark_safe("".join(_due_soon_item(row, link) for row in rows))  # noqa: S308
+    """The <li>s of the requests falling due soon (request values with their body's names
+    and `days_left`)."""
+    lines = DashboardLines()
+    return mark_safe("".join(lines.due_soon(row) for row in rows))  # noqa: S308
 
 
-def _due_soon_item(row: Any, link: Callable[[str], str]) -> str:
-    foi_request = row.foi_request
-    body = foi_request.public_body
-    return (
-        f'\n    <li>\n      <a href="{link(foi_request.reference)}">'
-        f"{html_escape(foi_request.reference)}</a>"
-        f"\n      {html_escape(foi_request.title)} — {html_escape(body.short_name or body.name)}:"
-        f"\n      due {day_month(foi_request.next_due_on)} ({deadline_phrase(row.days_left)})"
-        "\n    </li>\n    "
-    )
+class DashboardLines:
+    """What every line of one of the dashboard's lists shares: the link's pattern, the
+    time zone and the month and weekday names. Every value written is escaped."""
+
+    def __init__(self) -> None:
+        self.link = request_link()
+        self.zone = timezone.get_current_timezone()
+        self.months, self.weekdays = _date_names(get_language())
+
+    def to_review(self, message: dict[str, Any]) -> str:
+        reference = message["request__reference"]
+        return (
+            f'\n    <li>\n      <a href="{self.link(reference)}#reply-heading">'
+            f"{html_escape(reference)}</a>"
+            f"\n      {html_escape(message['request__title'])}: {_subject_and_sender(message)},"
+            f"\n      {self.sent_time(message['sent_at'])}"
+            "\n    </li>\n    "
+        )
+
+    def recent_reply(self, message: dict[str, Any]) -> str:
+        reference = message["request__reference"]
+        return (
+            f"\n    <li>\n      {self.sent_time(message['sent_at'])}"
+            f'\n      <a href="{self.link(reference)}#message-{message["pk"]}">'
+            f"{html_escape(reference)}</a>:"
+            f"\n      {_subject_and_sender(message)}"
+            "\n    </li>\n    "
+        )
+
+    def due_soon(self, row: dict[str, Any]) -> str:
+        body = row["public_body__short_name"] or row["public_body__name"]
+        due = self.day_month(row["next_due_on"])
+        return (
+            f'\n    <li>\n      <a href="{self.link(row["reference"])}">'
+            f"{html_escape(row['reference'])}</a>"
+            f"\n      {html_escape(row['title'])} — {html_escape(body)}:"
+            f"\n      due {due} ({deadline_phrase(row['days_left'])})"
+            "\n    </li>\n    "
+        )
+
+    def sent_time(self, sent_at: dt.datetime) -> str:
+        """A moment in local time as `<time>`, as the `date` filter wrote "c" and
+        "j M Y, H:i"."""
+        local = sent_at.astimezone(self.zone)
+        shown = f"{local.day} {self.months[local.month]} {local.year:04d}, {local:%H:%M}"
+        return f'<time datetime="{local.isoformat()}">{shown}</time>'
+
+    def day_month(self, day: dt.date | None) -> str:
+        """A date as the `date` filter wrote "D j M" ("Wed 28 Jan")."""
+        if not day:
+            return ""
+        return f"{self.weekdays[day.weekday()]} {day.day} {self.months[day.month]}"
 
 
 def _subject_and_sender(message: dict[str, Any]) -> str:
     subject = html_escape(message["subject"] or "(no subject)")
     sender = message["sender"]
     return f"{subject} — from {html_escape(sender)}" if sender else subject
-
-
-def _sent_time(sent_at: dt.datetime, zone: dt.tzinfo) -> str:
-    """A moment as `<time>` with the `date` filter's "c" and "j M Y, H:i", in local time."""
-    local = sent_at.astimezone(zone)
-    return f'<time datetime="{local.isoformat()}">{day_month_year(local)}, {local:%H:%M}</time>'
-
-
-def day_month(value: dt.date | None) -> str:
-    """A date as the `date` filter writes "D j M" ("Wed 28 Jan")."""
-    if not value:
-        return ""
-    months, weekdays = _date_names(get_language())
-    return f"{weekdays[value.weekday()]} {value.day} {months[value.month]}"
 
 
 # --- the deadline calendar's entries, written in Python ----------------------------------

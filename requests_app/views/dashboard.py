@@ -15,8 +15,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.models import Direction, FoiRequest, Message, NonWorkingDay
-from requests_app.models.requests import WAITING_STATUSES, FoiRequestQuerySet
+from requests_app.models.correspondence import MessageQuerySet
+from requests_app.models.requests import WAITING_STATUSES, FoiRequestQuerySet, deadline_calendar
 from requests_app.models.versions import counts_version
 from requests_app.views.access import signed_in_user
 from requests_app.views.listing import deadline_rows, table_rows
@@ -28,6 +30,17 @@ RECENT_REPLIES = 10
 REVIEW_LIMIT = 50
 # What a line of the replies' lists shows (review_items, recent_reply_items in foi_tags.py).
 REPLY_FIELDS = ("pk", "sent_at", "subject", "sender", "request__reference")
+# What a line of the due-soon list shows and what its working days left are counted with.
+DUE_SOON_FIELDS = (
+    "reference",
+    "title",
+    "regime",
+    "next_due_on",
+    "public_body__name",
+    "public_body__short_name",
+    "public_body__nation",
+    "public_body__subdivision",
+)
 # Counts kept for a day at most: the version in the key already tells a change apart.
 COUNTS_SECONDS = 24 * 3600
 
@@ -36,23 +49,22 @@ COUNTS_SECONDS = 24 * 3600
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     extra_days = NonWorkingDay.engine_days()
-    visible = FoiRequest.objects.visible_to(request.user).with_reply_to_review()
-    open_requests = table_rows(visible.waiting().by_next_deadline())
-    due_soon = table_rows(visible.due_between(today, today + dt.timedelta(days=DUE_SOON_DAYS)))
-    counts = open_counts(signed_in_user(request).pk, visible, today)
+    user = signed_in_user(request)
+    visible = FoiRequest.objects.visible_to(user)
+    open_requests = table_rows(visible.waiting().with_reply_to_review().by_next_deadline())
+    counts = open_counts(user.pk, visible, today)
+    filed = Message.objects.filed_visible_to(user)
     context = {
         "today": today,
         "open_rows": deadline_rows(open_requests[:OPEN_LIMIT], today, extra_days),
         "open_count": counts["open"],
         "overdue_count": counts["overdue"],
-        "due_soon_rows": deadline_rows(
-            due_soon.by_next_deadline()[:DUE_SOON_LIMIT], today, extra_days
-        ),
+        "due_soon_rows": due_soon(visible, today, extra_days),
         "due_soon_days": DUE_SOON_DAYS,
         "due_soon_limit": DUE_SOON_LIMIT,
         "review_limit": REVIEW_LIMIT,
-        "replies": recent_replies(request),
-        "to_review": replies_to_review(request),
+        "replies": recent_replies(filed),
+        "to_review": replies_to_review(filed),
         "open_list_url": open_list_url(),
     }
     return render(request, "requests_app/dashboard.html", context)
@@ -70,7 +82,7 @@ def open_counts(user_id: int, visible: FoiRequestQuerySet, today: dt.date) -> di
     key = f"dashboard-counts:{user_id}:{today.isoformat()}:{version}"
     counts = cache.get(key)
     if counts is None:
-        counts = count_open(visible, today)
+        counts = count_open(visible.with_reply_to_review(), today)
         cache.set(key, counts, COUNTS_SECONDS)
     return counts
 
@@ -91,17 +103,31 @@ def open_list_url() -> str:
     return f"{reverse('request_list')}?{query}"
 
 
-def replies_to_review(request: HttpRequest) -> list[dict[str, Any]]:
+def due_soon(
+    visible: FoiRequestQuerySet, today: dt.date, extra_days: tuple[ExtraNonWorkingDay, ...]
+) -> list[dict[str, Any]]:
+    """The open requests due in the next DUE_SOON_DAYS days, soonest first, as values
+    with their working days left: what `due_soon_items` writes, without model objects."""
+    last = today + dt.timedelta(days=DUE_SOON_DAYS)
+    requests = visible.due_between(today, last).by_next_deadline()[:DUE_SOON_LIMIT]
+    rows = list(requests.values(*DUE_SOON_FIELDS))
+    for row in rows:
+        calendar = deadline_calendar(
+            row["regime"], row["public_body__nation"], extra_days, row["public_body__subdivision"]
+        )
+        row["days_left"] = calendar.working_days_between(today, row["next_due_on"])
+    return rows
+
+
+def replies_to_review(filed: MessageQuerySet) -> list[dict[str, Any]]:
     """Replies nobody has said what they are yet, oldest first: they come first.
 
     Read as values, what `review_items` writes: no model objects for fifty lines.
     """
-    messages = Message.objects.filed_visible_to(request.user).awaiting_review()
-    messages = messages.order_by("sent_at", "id")[:REVIEW_LIMIT]
+    messages = filed.awaiting_review().order_by("sent_at", "id")[:REVIEW_LIMIT]
     return list(messages.values(*REPLY_FIELDS, "request__title"))
 
 
-def recent_replies(request: HttpRequest) -> list[dict[str, Any]]:
-    messages = Message.objects.filed_visible_to(request.user).filter(direction=Direction.INCOMING)
-    messages = messages.order_by("-sent_at", "-id")[:RECENT_REPLIES]
-    return list(messages.values(*REPLY_FIELDS))
+def recent_replies(filed: MessageQuerySet) -> list[dict[str, Any]]:
+    messages = filed.filter(direction=Direction.INCOMING).order_by("-sent_at", "-id")
+    return list(messages[:RECENT_REPLIES].values(*REPLY_FIELDS))
