@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,7 +22,6 @@ from requests_app.models.correspondence import MessageQuerySet
 from requests_app.models.requests import WAITING_STATUSES, FoiRequestQuerySet, deadline_calendar
 from requests_app.models.versions import counts_version
 from requests_app.views.access import signed_in_user
-from requests_app.views.listing import deadline_rows, table_rows
 
 OPEN_LIMIT = 50
 DUE_SOON_DAYS = 14
@@ -30,7 +30,7 @@ RECENT_REPLIES = 10
 REVIEW_LIMIT = 50
 # What a line of the replies' lists shows (review_items, recent_reply_items in foi_tags.py).
 REPLY_FIELDS = ("pk", "sent_at", "subject", "sender", "request__reference")
-# What a line of the due-soon list shows and what its working days left are counted with.
+# What the lists of requests show and what their working days left are counted with.
 DUE_SOON_FIELDS = (
     "reference",
     "title",
@@ -41,6 +41,7 @@ DUE_SOON_FIELDS = (
     "public_body__nation",
     "public_body__subdivision",
 )
+OPEN_FIELDS = (*DUE_SOON_FIELDS, "status", "sent_on", "campaign__name", "has_reply_to_review")
 # Counts kept for a day at most: the version in the key already tells a change apart.
 COUNTS_SECONDS = 24 * 3600
 
@@ -51,12 +52,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     extra_days = NonWorkingDay.engine_days()
     user = signed_in_user(request)
     visible = FoiRequest.objects.visible_to(user)
-    open_requests = table_rows(visible.waiting().with_reply_to_review().by_next_deadline())
     counts = open_counts(user.pk, visible, today)
     filed = Message.objects.filed_visible_to(user)
     context = {
         "today": today,
-        "open_rows": deadline_rows(open_requests[:OPEN_LIMIT], today, extra_days),
+        "open_rows": open_rows(visible, today, extra_days),
         "open_count": counts["open"],
         "overdue_count": counts["overdue"],
         "due_soon_rows": due_soon(visible, today, extra_days),
@@ -103,6 +103,86 @@ def open_list_url() -> str:
     return f"{reverse('request_list')}?{query}"
 
 
+@dataclass(frozen=True)
+class BodyNames:
+    name: str
+    short_name: str
+
+
+@dataclass(frozen=True)
+class CampaignName:
+    name: str
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """A waiting request as a row of the open table shows it (`request_rows` in foi_tags.py
+    reads these attributes), read as values: three model objects a row cost more than
+    the query that read them."""
+
+    reference: str
+    title: str
+    status: str
+    sent_on: dt.date | None
+    next_due_on: dt.date | None
+    public_body: BodyNames
+    campaign: CampaignName | None
+
+
+@dataclass(frozen=True)
+class OpenRow:
+    """`RequestRow` (views/listing.py) for a request read as values."""
+
+    foi_request: OpenRequest
+    days_left: int | None
+    is_overdue: bool
+    reply_to_review: bool
+
+
+def open_rows(
+    visible: FoiRequestQuerySet, today: dt.date, extra_days: tuple[ExtraNonWorkingDay, ...]
+) -> list[OpenRow]:
+    """The first OPEN_LIMIT requests waiting for an answer, soonest deadline first."""
+    requests = visible.waiting().with_reply_to_review().by_next_deadline()[:OPEN_LIMIT]
+    return [open_row(values, today, extra_days) for values in requests.values(*OPEN_FIELDS)]
+
+
+def open_row(
+    values: dict[str, Any], today: dt.date, extra_days: tuple[ExtraNonWorkingDay, ...]
+) -> OpenRow:
+    due, reply_to_review = values["next_due_on"], values["has_reply_to_review"]
+    campaign = values["campaign__name"]
+    foi_request = OpenRequest(
+        reference=values["reference"],
+        title=values["title"],
+        status=values["status"],
+        sent_on=values["sent_on"],
+        next_due_on=due,
+        public_body=BodyNames(values["public_body__name"], values["public_body__short_name"]),
+        campaign=None if campaign is None else CampaignName(campaign),
+    )
+    return OpenRow(
+        foi_request=foi_request,
+        days_left=None if due is None else working_days_left(values, today, extra_days),
+        # A reply waiting for review may be the answer: the row says so instead.
+        is_overdue=due is not None and due < today and not reply_to_review,
+        reply_to_review=reply_to_review,
+    )
+
+
+def working_days_left(
+    values: dict[str, Any], today: dt.date, extra_days: tuple[ExtraNonWorkingDay, ...]
+) -> int:
+    """FoiRequest.working_days_left for a waiting request with a deadline, read as values."""
+    calendar = deadline_calendar(
+        values["regime"],
+        values["public_body__nation"],
+        extra_days,
+        values["public_body__subdivision"],
+    )
+    return calendar.working_days_between(today, values["next_due_on"])
+
+
 def due_soon(
     visible: FoiRequestQuerySet, today: dt.date, extra_days: tuple[ExtraNonWorkingDay, ...]
 ) -> list[dict[str, Any]]:
@@ -112,10 +192,7 @@ def due_soon(
     requests = visible.due_between(today, last).by_next_deadline()[:DUE_SOON_LIMIT]
     rows = list(requests.values(*DUE_SOON_FIELDS))
     for row in rows:
-        calendar = deadline_calendar(
-            row["regime"], row["public_body__nation"], extra_days, row["public_body__subdivision"]
-        )
-        row["days_left"] = calendar.working_days_between(today, row["next_due_on"])
+        row["days_left"] = working_days_left(row, today, extra_days)
     return rows
 
 
