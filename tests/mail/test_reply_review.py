@@ -79,7 +79,7 @@ def test_lists_and_dashboard_put_a_reply_to_review_first_and_do_not_call_it_over
     dashboard = alice_client.get(reverse("dashboard"))
     text = dashboard.content.decode()
     assert dashboard.context["overdue_count"] == overdue_before - 1
-    assert [m.request.reference for m in dashboard.context["to_review"]] == ["FOI-2026-0042"]
+    assert [m["request__reference"] for m in dashboard.context["to_review"]] == ["FOI-2026-0042"]
     assert text.index("Replies waiting for review") < text.index("My open requests")
     assert "1 reply to review" in text
     rows = {row.foi_request.reference: row for row in dashboard.context["open_rows"]}
