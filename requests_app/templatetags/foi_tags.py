@@ -316,8 +316,7 @@ def recent_reply_items(messages: Any) -> SafeString:
 
 @register.simple_tag
 def due_soon_items(rows: Any) -> SafeString:
-    """The <li>s of the requests falling due soon (request values with their body's names
-    and `days_left`)."""
+    """The <li>s of the requests falling due soon (RequestRows)."""
     lines = DashboardLines()
     return mark_safe("".join(lines.due_soon(row) for row in rows))  # noqa: S308
 
@@ -351,14 +350,15 @@ class DashboardLines:
             "\n    </li>\n    "
         )
 
-    def due_soon(self, row: dict[str, Any]) -> str:
-        body = row["public_body__short_name"] or row["public_body__name"]
-        due = self.day_month(row["next_due_on"])
+    def due_soon(self, row: Any) -> str:
+        foi_request = row.foi_request
+        body = foi_request.public_body.short_name or foi_request.public_body.name
+        due = self.day_month(foi_request.next_due_on)
         return (
-            f'\n    <li>\n      <a href="{self.link(row["reference"])}">'
-            f"{html_escape(row['reference'])}</a>"
-            f"\n      {html_escape(row['title'])} — {html_escape(body)}:"
-            f"\n      due {due} ({deadline_phrase(row['days_left'])})"
+            f'\n    <li>\n      <a href="{self.link(foi_request.reference)}">'
+            f"{html_escape(foi_request.reference)}</a>"
+            f"\n      {html_escape(foi_request.title)} — {html_escape(body)}:"
+            f"\n      due {due} ({deadline_phrase(row.days_left)})"
             "\n    </li>\n    "
         )
 
