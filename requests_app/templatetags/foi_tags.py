@@ -7,6 +7,7 @@ import functools
 import re
 from collections.abc import Callable
 from html import escape as html_escape
+from itertools import groupby
 from typing import Any
 from urllib.parse import quote
 
@@ -311,19 +312,24 @@ def calendar_day(entries: Any, count: int) -> SafeString:
 
 
 @register.simple_tag
-def calendar_list(entries: Any, count: int) -> SafeString:
-    """The month's entries as list items (the first few hundred of `count`), as
-    calendar.html wrote them."""
+def calendar_list(entries: Any, count: int, day_counts: Any) -> SafeString:
+    """The month's entries the grid shows, as list items, a busy day's followed by how many
+    more it has (as the grid says), and then how many more the month has in all."""
     link = request_link()
     days: dict[Any, str] = {}  # a month has a few dozen days and hundreds of entries
-    shown = "".join(_calendar_item(entry, link, days) for entry in entries)
+    parts = []
+    for on, of_day in groupby(entries, key=lambda entry: entry.on):
+        shown = [_calendar_item(entry, link, days) for entry in of_day]
+        parts += shown
+        if (more := day_counts.get(on, 0) - len(shown)) > 0:
+            parts.append(f'\n  <li class="hint">and {more:,} more on {days[on]}</li>\n  ')
     if count > len(entries):
         more = count - len(entries)
-        shown += (
+        parts.append(
             f'\n  <li class="hint">and {more:,} more this month: choose a campaign above to '
             "see fewer at a time, or subscribe to the calendar feed.</li>\n  "
         )
-    return mark_safe(shown)  # noqa: S308 - every value is escaped
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
 
 
 def _truncation_text() -> str:
