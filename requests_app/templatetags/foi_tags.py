@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Callable
 from html import escape as html_escape
 from itertools import groupby
@@ -17,9 +18,9 @@ from django.http import QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.utils.translation import get_language, pgettext
 
 from requests_app.models import Channel, Direction, EventKind, MessageKind, Status
@@ -343,12 +344,26 @@ def _calendar_link(entry: Any, link: Callable[[str], str], ellipsis: str) -> str
     body = foi_request.public_body
     css = f"cal-entry cal-entry--{entry.kind}" + (" cal-entry--overdue" if entry.is_overdue else "")
     prefix = "Overdue: " if entry.is_overdue else ""
-    title = Truncator(foi_request.title).chars(40, truncate=ellipsis)
+    title = _shortened(foi_request.title, CALENDAR_TITLE_CHARS, ellipsis)
     return (
         f'\n        <a class="{css}" href="{link(foi_request.reference)}" '
-        f'title="{escape(entry.summary)}">{prefix}{escape(body.short_name or body.name)} — '
-        f"{escape(title)}</a>\n        "
+        f'title="{html_escape(entry.summary)}">{prefix}'
+        f"{html_escape(body.short_name or body.name)} — {html_escape(title)}</a>\n        "
     )
+
+
+CALENDAR_TITLE_CHARS = 40
+
+
+def _shortened(text: str, length: int, ellipsis: str) -> str:
+    """`Truncator(text).chars(length, truncate=ellipsis)`, which walks every character to
+    skip combining ones: a plain ASCII title has none, and a short one is kept whole."""
+    text = unicodedata.normalize("NFC", text)
+    if len(text) <= length:
+        return text
+    if not text.isascii():
+        return Truncator(text).chars(length, truncate=ellipsis)
+    return add_truncation_text(text[: calculate_truncate_chars_length(length, ellipsis)], ellipsis)
 
 
 def _calendar_item(entry: Any, link: Callable[[str], str], days: dict[Any, str]) -> str:
@@ -358,7 +373,7 @@ def _calendar_item(entry: Any, link: Callable[[str], str], days: dict[Any, str])
         days[on] = f'<time datetime="{date_format(on, "Y-m-d")}">{date_format(on, "D j M")}</time>'
     return (
         f"\n  <li>{days[on]}"
-        f' — {badge}<a href="{link(entry.foi_request.reference)}">{escape(entry.summary)}</a>'
+        f' — {badge}<a href="{link(entry.foi_request.reference)}">{html_escape(entry.summary)}</a>'
         "</li>\n  "
     )
 

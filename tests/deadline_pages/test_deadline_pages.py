@@ -6,9 +6,11 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils.text import Truncator
 from icalendar import Calendar as ICalendar
 
 from requests_app.models import EventKind, Profile, Role
+from requests_app.templatetags import foi_tags
 from requests_app.views import deadlines as deadline_views
 from tests.factories import CampaignFactory, FoiRequestFactory, MembershipFactory
 
@@ -153,3 +155,20 @@ def test_a_campaign_has_its_own_feed_and_only_its_owner_resets_it(client_for, us
     old = campaign.calendar_token
     campaign.refresh_from_db()
     assert campaign.calendar_token != old
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Short title",
+        "A title of exactly forty characters long!",
+        "Bed occupancy & waiting times <2025> in every hospital trust",
+        "Cafe\u0301s licensed in the borough, with their opening hours",
+        "Ещё один очень длинный заголовок запроса о больницах и очередях",
+        "x" * 39 + "\u0301" * 5 + "y" * 3,
+    ],
+)
+def test_a_calendar_title_is_shortened_as_truncator_shortens_it(title: str) -> None:
+    ellipsis = foi_tags._truncation_text()
+    expected = Truncator(title).chars(foi_tags.CALENDAR_TITLE_CHARS, truncate=ellipsis)
+    assert foi_tags._shortened(title, foi_tags.CALENDAR_TITLE_CHARS, ellipsis) == expected
