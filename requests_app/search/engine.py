@@ -384,7 +384,7 @@ def _request_of(request_id: int, shown: HitObjects) -> FoiRequest:
             "public_body_id": shown.public_body_id,
         },
     )
-    FoiRequest._meta.get_field("public_body").set_cached_value(foi_request, body)  # type: ignore[union-attr]
+    FoiRequest._meta.get_field("public_body").set_cached_value(foi_request, body)
     return foi_request
 
 
@@ -412,12 +412,12 @@ def _page_of(raw: RawHit, shown: HitObjects) -> DocumentPage:
         Attachment,
         {"id": shown.attachment_id, "message_id": message.pk, "filename": shown.filename},
     )
-    Attachment._meta.get_field("message").set_cached_value(attachment, message)  # type: ignore[union-attr]
+    Attachment._meta.get_field("message").set_cached_value(attachment, message)
     page = _loaded(
         DocumentPage,
         {"id": raw.object_id, "attachment_id": attachment.pk, "number": shown.page_number},
     )
-    DocumentPage._meta.get_field("attachment").set_cached_value(page, attachment)  # type: ignore[union-attr]
+    DocumentPage._meta.get_field("attachment").set_cached_value(page, attachment)
     return page
 
 

@@ -116,12 +116,14 @@ class SearchFilterSet(django_filters.FilterSet):
         cls = type(self)
         if cls.__dict__.get("_form_class") is None:  # a subclass builds its own
             cls._form_class = super(SearchFilterSet, cls(request=None)).get_form_class()
-        return cls.__dict__["_form_class"]  # type: ignore[no-any-return]
+        return cls.__dict__["_form_class"]
 
     @property
     def form(self) -> forms.Form:
         if not hasattr(self, "_form"):
-            form = self.get_form_class()(self.data if self.is_bound else None)
+            form = self.get_form_class()(
+                self.data if self.is_bound else None, prefix=self.form_prefix
+            )
             for name, choices in CHOICES_OF_THE_USER.items():
                 if name in SHOWN_CHOICES or self.data.get(name):
                     form.fields[name].queryset = choices(self.request)  # type: ignore[attr-defined]
