@@ -390,7 +390,8 @@ def add_date_range(conditions: Conditions, filters: SearchFilters, prefix: str) 
 # --- what a hit shows ----------------------------------------------------------------
 
 # The columns a hit shows of its request, its body, and its letter or document page,
-# in this order; a message's own id and a page's are the entry's object_id.
+# in this order; a message's own id and a page's are the entry's object_id. A letter or a
+# page counts only if it is still the hit's request's.
 HIT_OBJECT_COLUMNS = (
     "r.reference",
     "r.title",
@@ -398,14 +399,14 @@ HIT_OBJECT_COLUMNS = (
     "r.created_at",
     "r.public_body_id",
     "hb.name",
-    "hm.subject",
-    "hm.channel",
-    "hm.sent_at",
-    "hp.number",
-    "hp.attachment_id",
+    "m.subject",
+    "m.channel",
+    "CASE WHEN m.request_id = r.id THEN m.sent_at END",
+    "d.number",
+    "d.attachment_id",
     "ha.filename",
     "ha.message_id",
-    "ham.sent_at",
+    "CASE WHEN ham.request_id = r.id THEN ham.sent_at END",
 )
 
 
@@ -415,8 +416,9 @@ def hit_objects_sql(
     """(joins, columns): the objects behind the chosen entries `entry`, each reached through
     its request, and that request only if the user may see it (the same test as
     FoiRequest.objects.visible_to, on the request's own row): an entry whose objects are
-    gone or out of sight has empty columns and is left off the page. `t`: the tables
-    (indexing.tables()).
+    gone or out of sight has empty columns and is left off the page. The request, message
+    and page are `r`, `m` and `d`, for the caller's own columns (few joins: planning a
+    dozen cost more than running them). `t`: the tables (indexing.tables()).
     """
     visible = type(conditions)()
     add_visibility(visible, plan.user_id, "hit_", plan.campaign_ids, table="r")
@@ -425,10 +427,9 @@ def hit_objects_sql(
     joins = (
         f"LEFT JOIN {t['request']} r ON r.id = {entry}.request_id AND {visible.sql()} "
         f"LEFT JOIN {t['body']} hb ON hb.id = r.public_body_id "
-        f"LEFT JOIN {t['message']} hm ON hm.id = {entry}.object_id "
-        f"AND {entry}.kind = {message} AND hm.request_id = r.id "
-        f"LEFT JOIN {t['page']} hp ON hp.id = {entry}.object_id AND {entry}.kind = {page} "
-        f"LEFT JOIN {t['attachment']} ha ON ha.id = hp.attachment_id "
-        f"LEFT JOIN {t['message']} ham ON ham.id = ha.message_id AND ham.request_id = r.id"
+        f"LEFT JOIN {t['message']} m ON m.id = {entry}.object_id AND {entry}.kind = {message} "
+        f"LEFT JOIN {t['page']} d ON d.id = {entry}.object_id AND {entry}.kind = {page} "
+        f"LEFT JOIN {t['attachment']} ha ON ha.id = d.attachment_id "
+        f"LEFT JOIN {t['message']} ham ON ham.id = ha.message_id"
     )
     return joins, ", ".join(HIT_OBJECT_COLUMNS)

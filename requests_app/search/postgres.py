@@ -482,8 +482,8 @@ def search_sql(plan: SearchPlan) -> tuple[str, dict[str, Any]]:
     t = tables()
     request, message, page = (KIND_CODES[name] for name in (REQUEST, MESSAGE, PAGE))
     request_body = (
-        "coalesce(q.reference, '') || ' ' || coalesce(q.their_reference, '') || ' ' || "
-        "coalesce(q.text, '') || ' ' || coalesce(q.notes, '')"
+        "coalesce(r.reference, '') || ' ' || coalesce(r.their_reference, '') || ' ' || "
+        "coalesce(r.text, '') || ' ' || coalesce(r.notes, '')"
     )
     language = "%(language)s::regconfig"
     shown_joins, shown_columns = hit_objects_sql(plan, conditions, t)
@@ -516,7 +516,9 @@ SELECT
     (SELECT coalesce(json_agg(json_build_array(
         s.id, s.kind, s.object_id, s.request_id, s.rank,
         CASE WHEN s.kind = {page} THEN ''
-            ELSE ts_headline({language}, coalesce(q.title, m.subject), {TSQUERY}, %(title_options)s)
+            ELSE ts_headline({language},
+                CASE WHEN s.kind = {request} THEN r.title ELSE m.subject END,
+                {TSQUERY}, %(title_options)s)
             END,
         ts_headline({language}, substr(t.body,
             greatest(strpos(lower(left(t.body, {HEADLINE_SCAN})), %(probe)s) - {HEADLINE_LEAD}, 1),
@@ -524,9 +526,6 @@ SELECT
         {shown_columns}
     ) ORDER BY {_order(plan, "s.")}), '[]')
     FROM chosen s
-    LEFT JOIN {t["request"]} q ON q.id = s.object_id AND s.kind = {request}
-    LEFT JOIN {t["message"]} m ON m.id = s.object_id AND s.kind = {message}
-    LEFT JOIN {t["page"]} d ON d.id = s.object_id AND s.kind = {page}
     {shown_joins}
     CROSS JOIN LATERAL (SELECT coalesce(CASE s.kind WHEN {request} THEN {request_body}
         WHEN {message} THEN m.body_text ELSE d.text END, '') AS body) t)
