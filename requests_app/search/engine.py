@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
@@ -23,7 +23,15 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from requests_app.models import Campaign, DocumentPage, FoiRequest, Message, PublicBody, Status
+from requests_app.models import (
+    Attachment,
+    Campaign,
+    DocumentPage,
+    FoiRequest,
+    Message,
+    PublicBody,
+    Status,
+)
 from requests_app.models.requests import campaign_ids_of
 from requests_app.search.plan import (
     DEFAULT_PER_PAGE,
@@ -50,6 +58,7 @@ logger = logging.getLogger(__name__)
 # The document page view (extraction area); the path is built by hand if it is absent.
 DOCUMENT_PAGES_URL_NAME = "attachment_pages"
 STATUS_LABELS = dict(Status.choices)
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -184,9 +193,7 @@ def run_search(
         page = max(1, math.ceil(raw.matched / per_page))
         raw = _run(backend, replace(plan, offset=(page - 1) * per_page))
         raw = raw or RawResults(0, True)
-    return (
-        _results(user, parsed, raw, page, per_page, sort) if raw.matched else empty_with(empty, raw)
-    )
+    return _results(parsed, raw, page, per_page, sort) if raw.matched else empty_with(empty, raw)
 
 
 def plan_for(
@@ -290,7 +297,6 @@ def _pk(value: models.Model | int | None) -> int | None:
 
 
 def _results(
-    user: User | AnonymousUser,
     parsed: ParsedQuery,
     raw: RawResults,
     page: int,
@@ -305,7 +311,7 @@ def _results(
         )
     return SearchResults(
         query=parsed,
-        hits=load_hits(user, raw.hits),
+        hits=load_hits(raw.hits),
         total=raw.matched,
         more_than_total=not raw.complete,
         facets=label_facets(raw.facets, raw.labels),
@@ -316,53 +322,113 @@ def _results(
     )
 
 
-# What a hit shows of the objects behind it; their long texts (a request's text, a letter's
-# body, a page's words) stay in the database: loading them cost more than the search.
-REQUEST_HIT_FIELDS = ("reference", "title", "sent_on", "created_at", "public_body__name")
-MESSAGE_HIT_FIELDS = ("request_id", "subject", "channel", "sent_at")
-PAGE_HIT_FIELDS = ("number", "attachment__filename", "attachment__message__sent_at")
-
-
-def load_hits(user: User | AnonymousUser, raw_hits: list[RawHit]) -> list[SearchHit]:
-    """The objects behind the entries, each through its permission queryset."""
-    request_ids = {hit.request_id for hit in raw_hits if hit.request_id is not None}
-    requests = FoiRequest.objects.visible_to(user).filter(pk__in=request_ids)
-    requests = requests.select_related("public_body").only(*REQUEST_HIT_FIELDS)
-    visible = {item.pk: item for item in requests}
-    message_ids = [hit.object_id for hit in raw_hits if hit.kind == MESSAGE]
-    page_ids = [hit.object_id for hit in raw_hits if hit.kind == PAGE]
-    messages = _in_bulk(
-        Message.objects.filter(request_id__in=visible).only(*MESSAGE_HIT_FIELDS), message_ids
-    )
-    pages = _in_bulk(
-        DocumentPage.objects.select_related("attachment__message")
-        .filter(attachment__message__request_id__in=visible)
-        .only(*PAGE_HIT_FIELDS),
-        page_ids,
-    )
-    objects: dict[str, dict[int, Any]] = {REQUEST: visible, MESSAGE: messages, PAGE: pages}
-    hits = (_hit(raw, objects, visible) for raw in raw_hits)
+def load_hits(raw_hits: list[RawHit]) -> list[SearchHit]:
+    """The hits, with the objects behind them as the backend read them in its statement
+    (only the fields a hit shows: a request's text, a letter's body or a page's words stay
+    in the database). An entry whose objects are gone, or whose request the user may not
+    see, has none and is left out."""
+    requests: dict[int, FoiRequest] = {}
+    hits = (_hit(raw, HitObjects(*raw.shown), requests) for raw in raw_hits if raw.shown)
     return [hit for hit in hits if hit is not None]
 
 
-def _in_bulk(queryset: models.QuerySet[Any], ids: list[int]) -> dict[int, Any]:
-    if not ids:
-        return {}
-    return {item.pk: item for item in queryset.filter(pk__in=ids).order_by()}
+class HitObjects(NamedTuple):
+    """A RawHit's `shown` values, in the order of plan.HIT_OBJECT_COLUMNS."""
+
+    reference: str | None
+    title: str | None
+    sent_on: Any
+    created_at: Any
+    public_body_id: int | None
+    body_name: str | None
+    subject: str | None
+    channel: str | None
+    sent_at: Any
+    page_number: int | None
+    attachment_id: int | None
+    filename: str | None
+    attachment_message_id: int | None
+    attachment_sent_at: Any
 
 
-def _hit(
-    raw: RawHit, objects: dict[str, dict[int, Any]], requests: dict[int, FoiRequest]
-) -> SearchHit | None:
-    found = objects[raw.kind].get(raw.object_id)
-    foi_request = requests.get(raw.request_id) if raw.request_id is not None else None
-    if found is None or foi_request is None:
+def _hit(raw: RawHit, shown: HitObjects, requests: dict[int, FoiRequest]) -> SearchHit | None:
+    if shown.reference is None or raw.request_id is None:
         return None  # deleted since, or not visible after all
+    foi_request = requests.get(raw.request_id) or _request_of(raw.request_id, shown)
+    requests[raw.request_id] = foi_request
     if raw.kind == REQUEST:
-        return _request_hit(raw, foi_request)
+        return _request_hit(raw, foi_request) if raw.object_id == raw.request_id else None
     if raw.kind == MESSAGE:
-        return _message_hit(raw, found, foi_request)
-    return _page_hit(raw, found, foi_request)
+        return _message_hit(raw, _message_of(raw, shown), foi_request) if shown.sent_at else None
+    if shown.attachment_sent_at is None:
+        return None
+    return _page_hit(raw, _page_of(raw, shown), foi_request)
+
+
+def _loaded(model: type[ModelT], values: dict[str, Any]) -> ModelT:
+    """An instance as the ORM loads one with only these fields (the others deferred)."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
+
+
+def _request_of(request_id: int, shown: HitObjects) -> FoiRequest:
+    body = _loaded(PublicBody, {"id": shown.public_body_id, "name": shown.body_name})
+    foi_request = _loaded(
+        FoiRequest,
+        {
+            "id": request_id,
+            "reference": shown.reference,
+            "title": shown.title,
+            "sent_on": _day(shown.sent_on),
+            "created_at": _moment(shown.created_at),
+            "public_body_id": shown.public_body_id,
+        },
+    )
+    FoiRequest._meta.get_field("public_body").set_cached_value(foi_request, body)
+    return foi_request
+
+
+def _message_of(raw: RawHit, shown: HitObjects) -> Message:
+    values = {
+        "id": raw.object_id,
+        "request_id": raw.request_id,
+        "subject": shown.subject,
+        "channel": shown.channel,
+        "sent_at": _moment(shown.sent_at),
+    }
+    return _loaded(Message, values)
+
+
+def _page_of(raw: RawHit, shown: HitObjects) -> DocumentPage:
+    message = _loaded(
+        Message,
+        {
+            "id": shown.attachment_message_id,
+            "request_id": raw.request_id,
+            "sent_at": _moment(shown.attachment_sent_at),
+        },
+    )
+    attachment = _loaded(
+        Attachment,
+        {"id": shown.attachment_id, "message_id": message.pk, "filename": shown.filename},
+    )
+    Attachment._meta.get_field("message").set_cached_value(attachment, message)
+    page = _loaded(
+        DocumentPage,
+        {"id": raw.object_id, "attachment_id": attachment.pk, "number": shown.page_number},
+    )
+    DocumentPage._meta.get_field("attachment").set_cached_value(page, attachment)
+    return page
+
+
+def _moment(value: dt.datetime | str) -> dt.datetime:
+    """A moment as the statement gave it: a datetime, or text (JSON, or SQLite's naive UTC)."""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _day(value: dt.date | str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _request_hit(raw: RawHit, foi_request: FoiRequest) -> SearchHit:

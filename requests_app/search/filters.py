@@ -7,7 +7,7 @@ turns them into `SearchFilters`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import django_filters
 from django import forms
@@ -106,6 +106,30 @@ class SearchFilterSet(django_filters.FilterSet):
         model = FoiRequest
         fields: list[str] = []
 
+    # The form's fields are the same for every search but for the choices that depend on
+    # who is asking: the class is built once, and each form is given those choices.
+    # Building it per search (a dozen fields and their widgets, and the querysets of
+    # every choice whether or not the search used it) cost more than reading the choices.
+    _form_class: ClassVar[type[forms.Form] | None] = None
+
+    def get_form_class(self) -> type[forms.Form]:
+        cls = type(self)
+        if cls.__dict__.get("_form_class") is None:  # a subclass builds its own
+            cls._form_class = super(SearchFilterSet, cls(request=None)).get_form_class()
+        return cls.__dict__["_form_class"]
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            form = self.get_form_class()(
+                self.data if self.is_bound else None, prefix=self.form_prefix
+            )
+            for name, choices in CHOICES_OF_THE_USER.items():
+                if name in SHOWN_CHOICES or self.data.get(name):
+                    form.fields[name].queryset = choices(self.request)  # type: ignore[attr-defined]
+            self._form = form
+        return self._form
+
     def unfiltered(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         return queryset
 
@@ -138,6 +162,17 @@ class SearchFilterSet(django_filters.FilterSet):
             exemption_id=_pk(data.get("exemption")),
             request_id=within.pk if within else None,
         )
+
+
+# The choices offered that depend on the user: (field, queryset of a request's user).
+# The body is typed in a box and the request is a hidden field: their querysets are
+# needed only to check a value given, the campaigns' to list them.
+CHOICES_OF_THE_USER = {
+    "body": visible_bodies,
+    "campaign": visible_campaigns,
+    "request": visible_requests,
+}
+SHOWN_CHOICES = {"campaign"}
 
 
 def _pk(value: Any) -> int | None:

@@ -214,6 +214,9 @@ class RawHit:
     rank: float
     title: str  # the title or subject with the highlight markers, or ""
     snippet: str  # a passage with the highlight markers
+    # What the hit shows of the objects behind it (HIT_OBJECT_COLUMNS), read in the same
+    # statement; empty values where an object is gone or its request is out of sight.
+    shown: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -312,6 +315,7 @@ def add_visibility(
     user_id: int,
     prefix: str = "",
     campaign_ids: tuple[int, ...] | None = None,
+    table: str = "e",
 ) -> None:
     """FoiRequest.objects.visible_to(user), on the entry's copy of the request's fields.
 
@@ -332,8 +336,8 @@ def add_visibility(
         # Integers read from the database: safe to write into the statement.
         campaigns = ", ".join(str(int(pk)) for pk in campaign_ids) or "NULL"
     conditions.add(
-        f"(e.owner_id = %({user})s OR (e.visibility = %({shared})s "
-        f"AND e.campaign_id IN ({campaigns})))",
+        f"({table}.owner_id = %({user})s OR ({table}.visibility = %({shared})s "
+        f"AND {table}.campaign_id IN ({campaigns})))",
         **{user: user_id, shared: Visibility.CAMPAIGN.value},
     )
 
@@ -381,3 +385,51 @@ def add_date_range(conditions: Conditions, filters: SearchFilters, prefix: str) 
         day_after = filters.date_to + dt.timedelta(days=1)
         end = timezone.make_aware(dt.datetime.combine(day_after, dt.time.min))
         conditions.add(f"e.occurred_at < %({prefix}to)s", **{f"{prefix}to": conditions.moment(end)})
+
+
+# --- what a hit shows ----------------------------------------------------------------
+
+# The columns a hit shows of its request, its body, and its letter or document page,
+# in this order; a message's own id and a page's are the entry's object_id. A letter or a
+# page counts only if it is still the hit's request's.
+HIT_OBJECT_COLUMNS = (
+    "r.reference",
+    "r.title",
+    "r.sent_on",
+    "r.created_at",
+    "r.public_body_id",
+    "hb.name",
+    "m.subject",
+    "m.channel",
+    "CASE WHEN m.request_id = r.id THEN m.sent_at END",
+    "d.number",
+    "d.attachment_id",
+    "ha.filename",
+    "ha.message_id",
+    "CASE WHEN ham.request_id = r.id THEN ham.sent_at END",
+)
+
+
+def hit_objects_sql(
+    plan: SearchPlan, conditions: Conditions, t: Mapping[str, str], entry: str = "s"
+) -> tuple[str, str]:
+    """(joins, columns): the objects behind the chosen entries `entry`, each reached through
+    its request, and that request only if the user may see it (the same test as
+    FoiRequest.objects.visible_to, on the request's own row): an entry whose objects are
+    gone or out of sight has empty columns and is left off the page. The request, message
+    and page are `r`, `m` and `d`, for the caller's own columns (few joins: planning a
+    dozen cost more than running them). `t`: the tables (indexing.tables()).
+    """
+    visible = type(conditions)()
+    add_visibility(visible, plan.user_id, "hit_", plan.campaign_ids, table="r")
+    conditions.params.update(visible.params)
+    message, page = KIND_CODES[MESSAGE], KIND_CODES[PAGE]
+    joins = (
+        f"LEFT JOIN {t['request']} r ON r.id = {entry}.request_id AND {visible.sql()} "
+        f"LEFT JOIN {t['body']} hb ON hb.id = r.public_body_id "
+        f"LEFT JOIN {t['message']} m ON m.id = {entry}.object_id AND {entry}.kind = {message} "
+        f"LEFT JOIN {t['page']} d ON d.id = {entry}.object_id AND {entry}.kind = {page} "
+        f"LEFT JOIN {t['attachment']} ha ON ha.id = d.attachment_id "
+        f"LEFT JOIN {t['message']} ham ON ham.id = ha.message_id"
+    )
+    return joins, ", ".join(HIT_OBJECT_COLUMNS)

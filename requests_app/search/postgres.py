@@ -52,6 +52,7 @@ from requests_app.search.plan import (
     SearchPlan,
     add_filters,
     add_visibility,
+    hit_objects_sql,
     search_language,
 )
 from requests_app.search.query import START_MARK, STOP_MARK
@@ -485,6 +486,7 @@ def search_sql(plan: SearchPlan) -> tuple[str, dict[str, Any]]:
         "coalesce(r.text, '') || ' ' || coalesce(r.notes, '')"
     )
     language = "%(language)s::regconfig"
+    shown_joins, shown_columns = hit_objects_sql(plan, conditions, t)
     sql = f"""
 WITH candidates AS MATERIALIZED ({candidates_sql(plan, conditions)}),
 kept AS (SELECT * FROM candidates WHERE n <= %(window)s),
@@ -514,16 +516,17 @@ SELECT
     (SELECT coalesce(json_agg(json_build_array(
         s.id, s.kind, s.object_id, s.request_id, s.rank,
         CASE WHEN s.kind = {page} THEN ''
-            ELSE ts_headline({language}, coalesce(r.title, m.subject), {TSQUERY}, %(title_options)s)
+            ELSE ts_headline({language},
+                CASE WHEN s.kind = {request} THEN r.title ELSE m.subject END,
+                {TSQUERY}, %(title_options)s)
             END,
         ts_headline({language}, substr(t.body,
             greatest(strpos(lower(left(t.body, {HEADLINE_SCAN})), %(probe)s) - {HEADLINE_LEAD}, 1),
-            {HEADLINE_WINDOW}), {TSQUERY}, %(snippet_options)s)
+            {HEADLINE_WINDOW}), {TSQUERY}, %(snippet_options)s),
+        {shown_columns}
     ) ORDER BY {_order(plan, "s.")}), '[]')
     FROM chosen s
-    LEFT JOIN {t["request"]} r ON r.id = s.object_id AND s.kind = {request}
-    LEFT JOIN {t["message"]} m ON m.id = s.object_id AND s.kind = {message}
-    LEFT JOIN {t["page"]} d ON d.id = s.object_id AND s.kind = {page}
+    {shown_joins}
     CROSS JOIN LATERAL (SELECT coalesce(CASE s.kind WHEN {request} THEN {request_body}
         WHEN {message} THEN m.body_text ELSE d.text END, '') AS body) t)
 """
@@ -567,8 +570,10 @@ def _facets(rows: list[list[Any]]) -> tuple[dict[str, dict[str, int]], dict[str,
 
 
 def _hit(row: list[Any]) -> RawHit:
-    entry_id, kind, object_id, request_id, rank, title, snippet = row
-    return RawHit(entry_id, KIND_NAMES[kind], object_id, request_id, float(rank), title, snippet)
+    entry_id, kind, object_id, request_id, rank, title, snippet, *shown = row
+    return RawHit(
+        entry_id, KIND_NAMES[kind], object_id, request_id, float(rank), title, snippet, tuple(shown)
+    )
 
 
 def _loads(value: Any) -> list[list[Any]]:

@@ -49,6 +49,7 @@ from requests_app.search.plan import (
     add_filters,
     add_visibility,
     count_facets,
+    hit_objects_sql,
 )
 from requests_app.search.query import START_MARK, STOP_MARK
 
@@ -388,15 +389,21 @@ def candidates_sql(plan: SearchPlan) -> tuple[str, dict[str, Any]]:
 
 
 def highlights_sql(plan: SearchPlan, entry_ids: list[int]) -> tuple[str, dict[str, Any]]:
+    """The highlighted title and snippet of each chosen entry, and what its hit shows of
+    the objects behind it."""
     snippet_column = f"CASE e.kind WHEN {KIND_CODES[PAGE]} THEN 2 ELSE 1 END"
+    shown = SqliteConditions()
+    shown_joins, shown_columns = hit_objects_sql(plan, shown, tables(), entry="e")
     sql = (
         "SELECT search_fts.rowid, highlight(search_fts, 0, %(start)s, %(stop)s), "
-        f"snippet(search_fts, {snippet_column}, %(start)s, %(stop)s, ' … ', {SNIPPET_TOKENS}) "
-        "FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid "
+        f"snippet(search_fts, {snippet_column}, %(start)s, %(stop)s, ' … ', {SNIPPET_TOKENS}), "
+        f"{shown_columns} "
+        f"FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid {shown_joins} "
         "WHERE search_fts MATCH %(match)s "
         "AND search_fts.rowid IN (SELECT value FROM json_each(%(ids)s))"
     )
     params = {
+        **shown.params,
         "start": START_MARK,
         "stop": STOP_MARK,
         "match": plan.query.fts5(),
@@ -464,19 +471,23 @@ class SqliteBackend:
         if not chosen:
             return []
         sql, params = highlights_sql(plan, [row["id"] for row in chosen])
-        marked = {row[0]: (row[1] or "", row[2] or "") for row in self._rows(sql, params)}
-        return [
-            RawHit(
-                entry_id=row["id"],
-                kind=KIND_NAMES[row["kind"]],
-                object_id=row["object_id"],
-                request_id=row["request_id"],
-                rank=float(row["rank"]),
-                title=marked.get(row["id"], ("", ""))[0],
-                snippet=marked.get(row["id"], ("", ""))[1],
+        marked = {row[0]: row[1:] for row in self._rows(sql, params)}
+        hits = []
+        for row in chosen:
+            title, snippet, *shown = marked.get(row["id"], ("", ""))
+            hits.append(
+                RawHit(
+                    entry_id=row["id"],
+                    kind=KIND_NAMES[row["kind"]],
+                    object_id=row["object_id"],
+                    request_id=row["request_id"],
+                    rank=float(row["rank"]),
+                    title=title or "",
+                    snippet=snippet or "",
+                    shown=tuple(shown),
+                )
             )
-            for row in chosen
-        ]
+        return hits
 
     # --- saved searches ----------------------------------------------------------------
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Callable
 from html import escape as html_escape
+from itertools import groupby
 from typing import Any
 from urllib.parse import quote
 
@@ -16,9 +18,9 @@ from django.http import QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.utils.translation import get_language, pgettext
 
 from requests_app.models import Channel, Direction, EventKind, MessageKind, Status
@@ -400,19 +402,24 @@ def calendar_day(entries: Any, count: int) -> SafeString:
 
 
 @register.simple_tag
-def calendar_list(entries: Any, count: int) -> SafeString:
-    """The month's entries as list items (the first few hundred of `count`), as
-    calendar.html wrote them."""
+def calendar_list(entries: Any, count: int, day_counts: Any) -> SafeString:
+    """The month's entries the grid shows, as list items, a busy day's followed by how many
+    more it has (as the grid says), and then how many more the month has in all."""
     link = request_link()
     days: dict[Any, str] = {}  # a month has a few dozen days and hundreds of entries
-    shown = "".join(_calendar_item(entry, link, days) for entry in entries)
+    parts = []
+    for on, of_day in groupby(entries, key=lambda entry: entry.on):
+        shown = [_calendar_item(entry, link, days) for entry in of_day]
+        parts += shown
+        if (more := day_counts.get(on, 0) - len(shown)) > 0:
+            parts.append(f'\n  <li class="hint">and {more:,} more on {days[on]}</li>\n  ')
     if count > len(entries):
         more = count - len(entries)
-        shown += (
+        parts.append(
             f'\n  <li class="hint">and {more:,} more this month: choose a campaign above to '
             "see fewer at a time, or subscribe to the calendar feed.</li>\n  "
         )
-    return mark_safe(shown)  # noqa: S308 - every value is escaped
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
 
 
 def _truncation_text() -> str:
@@ -426,12 +433,26 @@ def _calendar_link(entry: Any, link: Callable[[str], str], ellipsis: str) -> str
     body = foi_request.public_body
     css = f"cal-entry cal-entry--{entry.kind}" + (" cal-entry--overdue" if entry.is_overdue else "")
     prefix = "Overdue: " if entry.is_overdue else ""
-    title = Truncator(foi_request.title).chars(40, truncate=ellipsis)
+    title = _shortened(foi_request.title, CALENDAR_TITLE_CHARS, ellipsis)
     return (
         f'\n        <a class="{css}" href="{link(foi_request.reference)}" '
-        f'title="{escape(entry.summary)}">{prefix}{escape(body.short_name or body.name)} — '
-        f"{escape(title)}</a>\n        "
+        f'title="{html_escape(entry.summary)}">{prefix}'
+        f"{html_escape(body.short_name or body.name)} — {html_escape(title)}</a>\n        "
     )
+
+
+CALENDAR_TITLE_CHARS = 40
+
+
+def _shortened(text: str, length: int, ellipsis: str) -> str:
+    """`Truncator(text).chars(length, truncate=ellipsis)`, which walks every character to
+    skip combining ones: a plain ASCII title has none, and a short one is kept whole."""
+    text = unicodedata.normalize("NFC", text)
+    if len(text) <= length:
+        return text
+    if not text.isascii():
+        return Truncator(text).chars(length, truncate=ellipsis)
+    return add_truncation_text(text[: calculate_truncate_chars_length(length, ellipsis)], ellipsis)
 
 
 def _calendar_item(entry: Any, link: Callable[[str], str], days: dict[Any, str]) -> str:
@@ -441,7 +462,7 @@ def _calendar_item(entry: Any, link: Callable[[str], str], days: dict[Any, str])
         days[on] = f'<time datetime="{date_format(on, "Y-m-d")}">{date_format(on, "D j M")}</time>'
     return (
         f"\n  <li>{days[on]}"
-        f' — {badge}<a href="{link(entry.foi_request.reference)}">{escape(entry.summary)}</a>'
+        f' — {badge}<a href="{link(entry.foi_request.reference)}">{html_escape(entry.summary)}</a>'
         "</li>\n  "
     )
 

@@ -32,7 +32,8 @@ from requests_app.views.access import owned_campaign, signed_in_user
 FEED_DAYS_BACK = 30
 FEED_DAYS_AHEAD = 400
 # A large archive has hundreds of dates on a busy day: the grid shows the first few of
-# each day and the list the first few hundred of the month, and say how many more there are.
+# each day and the list those of the month's days (at most a few hundred), and both say
+# how many more there are.
 CALENDAR_DAY_LIMIT = 6
 CALENDAR_LIST_LIMIT = 300
 
@@ -146,6 +147,7 @@ def deadline_calendar(request: HttpRequest) -> HttpResponse:
         "feed_url": _feed_url(request),
         "entries": shown.listed,
         "entry_count": shown.month_count,
+        "day_counts": shown.day_counts,
     }
     return render(request, "requests_app/deadlines/calendar.html", context)
 

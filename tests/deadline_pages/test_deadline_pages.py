@@ -6,9 +6,11 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils.text import Truncator
 from icalendar import Calendar as ICalendar
 
 from requests_app.models import EventKind, Profile, Role
+from requests_app.templatetags import foi_tags
 from requests_app.views import deadlines as deadline_views
 from tests.factories import CampaignFactory, FoiRequestFactory, MembershipFactory
 
@@ -73,7 +75,9 @@ def test_the_month_calendar_shows_each_deadline_and_marks_overdue(alice_client, 
 
 
 @time_machine.travel(FROZEN, tick=False)
-def test_a_busy_day_shows_its_first_entries_and_says_how_many_more(alice_client, user, monkeypatch):
+def test_a_busy_day_shows_its_first_entries_in_the_grid_and_the_list_and_says_how_many_more(
+    alice_client, user, monkeypatch
+):
     monkeypatch.setattr(deadline_views, "CALENDAR_DAY_LIMIT", 3)
     monkeypatch.setattr(deadline_views, "CALENDAR_LIST_LIMIT", 5)
     for number in range(7):
@@ -82,8 +86,9 @@ def test_a_busy_day_shows_its_first_entries_and_says_how_many_more(alice_client,
     grid, listed = text.split("<h2>In a list</h2>")
     assert grid.count("Busy ") == 3 * 2  # each entry's title attribute and its text
     assert "and 4 more" in grid
-    assert listed.count("Busy ") == 5
-    assert "and 2 more this month" in listed
+    assert listed.count("Busy ") == 3  # the list shows what the grid shows
+    assert "and 4 more on <time" in listed
+    assert "and 4 more this month" in listed
 
 
 @time_machine.travel(FROZEN, tick=False)
@@ -150,3 +155,20 @@ def test_a_campaign_has_its_own_feed_and_only_its_owner_resets_it(client_for, us
     old = campaign.calendar_token
     campaign.refresh_from_db()
     assert campaign.calendar_token != old
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Short title",
+        "A title of exactly forty characters long!",
+        "Bed occupancy & waiting times <2025> in every hospital trust",
+        "Cafe\u0301s licensed in the borough, with their opening hours",
+        "Ещё один очень длинный заголовок запроса о больницах и очередях",
+        "x" * 39 + "\u0301" * 5 + "y" * 3,
+    ],
+)
+def test_a_calendar_title_is_shortened_as_truncator_shortens_it(title: str) -> None:
+    ellipsis = foi_tags._truncation_text()
+    expected = Truncator(title).chars(foi_tags.CALENDAR_TITLE_CHARS, truncate=ellipsis)
+    assert foi_tags._shortened(title, foi_tags.CALENDAR_TITLE_CHARS, ellipsis) == expected
