@@ -16,7 +16,7 @@ from django import forms, template
 from django.conf import settings
 from django.http import QueryDict
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -256,11 +256,6 @@ def _request_row(row: Any, link: Callable[[str], str]) -> str:
     )
 
 
-def date_format(value: Any, format_string: str) -> str:
-    """The `date` filter's output for a literal format, without its per-call format lookup."""
-    return dateformat.format(value, format_string) if value else ""
-
-
 def day_month_year(value: dt.date | None, weekday: bool = False) -> str:
     """A date as the `date` filter writes "j M Y" (or "D j M Y" with the weekday).
 
@@ -385,20 +380,46 @@ def _subject_and_sender(message: dict[str, Any]) -> str:
 
 
 # --- the deadline calendar's entries, written in Python ----------------------------------
-# A busy month has hundreds of entries, each shown in the grid and again in the list:
-# each is written once here, with its request's URL from one reverse().
+# A busy month has hundreds of entries, each shown in the grid and again in the list, and
+# the grid has forty-two day cells: through the template's loops each cell cost more than
+# its entries. All is written here, with the requests' URL from one reverse() a page.
 
 
 @register.simple_tag
-def calendar_day(entries: Any, count: int) -> SafeString:
-    """One day's entries in the month grid (the first few of `count`), as calendar.html
-    wrote them."""
+def calendar_weeks(weeks: Any, month: dt.date, today: dt.date) -> SafeString:
+    """The month grid's rows, as calendar.html wrote them: a week of (day, its first few
+    entries, how many it has) cells each."""
     link = request_link()
     ellipsis = _truncation_text()
+    rows = [
+        "\n    <tr>\n    "
+        + "".join(
+            _calendar_cell(day, entries, count, month, today, link, ellipsis)
+            for day, entries, count in week
+        )
+        + "\n    </tr>\n  "
+        for week in weeks
+    ]
+    return mark_safe("".join(rows))  # noqa: S308 - every value is escaped
+
+
+def _calendar_cell(
+    day: dt.date,
+    entries: Any,
+    count: int,
+    month: dt.date,
+    today: dt.date,
+    link: Callable[[str], str],
+    ellipsis: str,
+) -> str:
+    css = ("other-month" if day.month != month.month else "") + (" today" if day == today else "")
     shown = "".join(_calendar_link(entry, link, ellipsis) for entry in entries)
     if count > len(entries):
         shown += f'<span class="hint">and {count - len(entries):,} more</span>\n'
-    return mark_safe(shown)  # noqa: S308 - every value is escaped
+    return (
+        f'\n      <td class="{css}">\n        <span class="day-number">{day.day}</span>'
+        f"\n        {shown}\n      </td>\n    "
+    )
 
 
 @register.simple_tag
@@ -459,12 +480,18 @@ def _calendar_item(entry: Any, link: Callable[[str], str], days: dict[Any, str])
     badge = '<strong class="badge badge--overdue">Overdue</strong> ' if entry.is_overdue else ""
     on = entry.on
     if on not in days:
-        days[on] = f'<time datetime="{date_format(on, "Y-m-d")}">{date_format(on, "D j M")}</time>'
+        days[on] = f'<time datetime="{on.isoformat()}">{_day_and_month(on)}</time>'
     return (
         f"\n  <li>{days[on]}"
         f' — {badge}<a href="{link(entry.foi_request.reference)}">{html_escape(entry.summary)}</a>'
         "</li>\n  "
     )
+
+
+def _day_and_month(value: dt.date) -> str:
+    """A date as the `date` filter writes "D j M" ("Mon 7 Dec")."""
+    months, weekdays = _date_names(get_language())
+    return f"{weekdays[value.weekday()]} {value.day} {months[value.month]}"
 
 
 # --- a request's history, written in Python ---------------------------------------------
