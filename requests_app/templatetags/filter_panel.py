@@ -82,7 +82,8 @@ def choices_of(
             continue
         # Iterated, not list(): a model choice iterator's len() is a COUNT query.
         choices = [choice for choice in getattr(field, "choices", widget.choices)]
-        widget.choices = choices
+        if isinstance(field, forms.ModelChoiceField):
+            widget.choices = choices  # read once; a fixed list is left as it is, unchanged
         found.append((name, tuple((str(value), str(label)) for value, label in choices)))
     return found
 
