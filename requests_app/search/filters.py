@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 
 from requests_app.casework.filters import (
     DATE_INPUT,
+    BodyField,
     BodyFilter,
     ListedModelChoiceFilter,
     NamedModelChoiceFilter,
@@ -156,7 +157,12 @@ class SearchFilterSet(django_filters.FilterSet):
             )
             for name, choices in CHOICES_OF_THE_USER.items():
                 if name in SHOWN_CHOICES or self.data.get(name):
-                    form.fields[name].queryset = choices(self.request)  # type: ignore[attr-defined]
+                    field = form.fields[name]
+                    field.queryset = choices(self.request)  # type: ignore[attr-defined]
+                    if isinstance(field, BodyField):
+                        # The box looks a body up in `chosen_from` when it has one: the
+                        # class's, built for no user, would find none.
+                        field.chosen_from = None
             self._form = form
         return self._form
 
