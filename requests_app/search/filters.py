@@ -133,7 +133,7 @@ class SearchFilterSet(django_filters.FilterSet):
         for filter_ in filters.values():
             filter_.model = FoiRequest
             filter_.parent = self
-        return filters  # type: ignore[no-any-return]
+        return filters
 
     # The form's fields are the same for every search but for the choices that depend on
     # who is asking: the class is built once, and each form is given those choices.
