@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from django import template
+from django.forms import BoundField
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,6 +26,7 @@ from requests_app.templatetags.foi_tags import (
     query_with,
     request_link,
 )
+from requests_app.templatetags.form_fields import widget_html
 
 register = template.Library()
 
@@ -56,6 +58,13 @@ def search_box() -> SafeString:
         '  <button type="submit">Search</button>\n'
         "</form>\n"
     )
+
+
+@register.simple_tag
+def hidden_field(field: BoundField) -> SafeString:
+    """`{{ field }}` for the search page's hidden "within request" field, written without
+    Django's widget templates."""
+    return mark_safe(widget_html(field))  # noqa: S308 - widget_html escapes every part
 
 
 @register.simple_tag
