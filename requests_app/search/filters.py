@@ -7,15 +7,18 @@ turns them into `SearchFilters`.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, ClassVar
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
+from django.utils.functional import cached_property
 
 from requests_app.casework.filters import (
     DATE_INPUT,
+    BodyField,
     BodyFilter,
     ListedModelChoiceFilter,
     NamedModelChoiceFilter,
@@ -106,6 +109,32 @@ class SearchFilterSet(django_filters.FilterSet):
         model = FoiRequest
         fields: list[str] = []
 
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        queryset: QuerySet[FoiRequest] | None = None,
+        *,
+        request: HttpRequest | None = None,
+        prefix: str | None = None,
+    ) -> None:
+        # FilterSet's own, but for its copy of every filter (their fields' arguments,
+        # widgets and querysets): a search uses none of them, its form being built once
+        # and the search run in the index rather than on a queryset. `filters` copies
+        # them for whatever does ask.
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset if queryset is not None else FoiRequest.objects.none()
+        self.request = request
+        self.form_prefix = prefix
+
+    @cached_property
+    def filters(self) -> dict[str, django_filters.Filter]:
+        filters = copy.deepcopy(self.base_filters)
+        for filter_ in filters.values():
+            filter_.model = FoiRequest
+            filter_.parent = self
+        return filters
+
     # The form's fields are the same for every search but for the choices that depend on
     # who is asking: the class is built once, and each form is given those choices.
     # Building it per search (a dozen fields and their widgets, and the querysets of
@@ -115,7 +144,9 @@ class SearchFilterSet(django_filters.FilterSet):
     def get_form_class(self) -> type[forms.Form]:
         cls = type(self)
         if cls.__dict__.get("_form_class") is None:  # a subclass builds its own
-            cls._form_class = super(SearchFilterSet, cls(request=None)).get_form_class()
+            form_class = super(SearchFilterSet, cls(request=None)).get_form_class()
+            form_class.base_fields = SharedFields(form_class.base_fields)
+            cls._form_class = form_class
         return cls.__dict__["_form_class"]
 
     @property
@@ -126,7 +157,12 @@ class SearchFilterSet(django_filters.FilterSet):
             )
             for name, choices in CHOICES_OF_THE_USER.items():
                 if name in SHOWN_CHOICES or self.data.get(name):
-                    form.fields[name].queryset = choices(self.request)  # type: ignore[attr-defined]
+                    field = form.fields[name]
+                    field.queryset = choices(self.request)  # type: ignore[attr-defined]
+                    if isinstance(field, BodyField):
+                        # The box looks a body up in `chosen_from` when it has one: the
+                        # class's, built for no user, would find none.
+                        field.chosen_from = None
             self._form = form
         return self._form
 
@@ -173,6 +209,22 @@ CHOICES_OF_THE_USER = {
     "request": visible_requests,
 }
 SHOWN_CHOICES = {"campaign"}
+
+
+class SharedFields(dict[str, forms.Field]):
+    """A form class's fields, of which each form copies only those whose choices come from
+    the database (it is given the user's own, or reads them for the filter panel).
+
+    Django copies every field for every form, a few hundred objects deep (each choice of
+    each select): the others (the box, the dates, the fixed lists of kinds, statuses, laws,
+    file types and orders) are never changed once built, and every form uses them as they are.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return {
+            name: copy.deepcopy(field, memo) if isinstance(field, forms.ModelChoiceField) else field
+            for name, field in self.items()
+        }
 
 
 def _pk(value: Any) -> int | None:

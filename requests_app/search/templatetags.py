@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape as html_escape
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.html import conditional_escape, escape
+from django.forms import BoundField
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from requests_app.models import FoiRequest
@@ -26,6 +26,7 @@ from requests_app.templatetags.foi_tags import (
     query_with,
     request_link,
 )
+from requests_app.templatetags.form_fields import widget_html
 
 register = template.Library()
 
@@ -60,6 +61,13 @@ def search_box() -> SafeString:
 
 
 @register.simple_tag
+def hidden_field(field: BoundField) -> SafeString:
+    """`{{ field }}` for the search page's hidden "within request" field, written without
+    Django's widget templates."""
+    return mark_safe(widget_html(field))  # noqa: S308 - widget_html escapes every part
+
+
+@register.simple_tag
 def search_hits(hits: list[SearchHit]) -> SafeString:
     """The <li> of each hit."""
     link = request_link()
@@ -91,7 +99,11 @@ def _hit(hit: SearchHit, link: Callable[[str], str]) -> str:
 
 @register.simple_tag(takes_context=True)
 def search_facets(context: dict[str, Any], facets: dict[str, list[FacetCount]]) -> SafeString:
-    """The lists of the "Narrow the results" panel, each item a link to the narrowed search."""
+    """The lists of the "Narrow the results" panel, each item a link to the narrowed search.
+
+    The counts are grouped by thousands as `intcomma` groups them in English, without its
+    per-number lookup of the language's number format.
+    """
     parts = []
     for name, heading in FACET_HEADINGS:
         items = facets.get(name)
@@ -99,16 +111,18 @@ def search_facets(context: dict[str, Any], facets: dict[str, list[FacetCount]]) 
             continue
         link = _narrowing_link(context, name)
         entries = "".join(
-            f'<li><a href="{escape(link(item.value))}">{escape(item.label)}</a>'
-            f' <span class="hint">{intcomma(item.count)}</span></li>'
+            f'<li><a href="{html_escape(link + quote_plus(str(item.value)))}">'
+            f"{html_escape(str(item.label))}</a>"
+            f' <span class="hint">{item.count:,}</span></li>'
             for item in items
         )
         parts.append(f'<h3>{heading}</h3><ul class="plain">{entries}</ul>')
     return mark_safe("\n  ".join(parts))  # noqa: S308 - escaped above
 
 
-def _narrowing_link(context: dict[str, Any], name: str) -> Callable[[str], str]:
-    """`{% query_with name=value page=None %}` for many values: the rest encoded once."""
+def _narrowing_link(context: dict[str, Any], name: str) -> str:
+    """`{% query_with name=value page=None %}` but for the value, which each item adds:
+    the rest of the query string encoded once."""
     rest = query_with(context, **{name: None, "page": None})
     lead = "?" if rest == "?" else f"{rest}&"
-    return lambda value: lead + urlencode({name: str(value)})
+    return f"{lead}{quote_plus(name)}="

@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from requests_app import models
-from requests_app.search.engine import search
+from requests_app.search.engine import FacetCount, search
 from tests.factories import FoiRequestFactory, MessageFactory
 from tests.search.factories import AttachmentFactory, DocumentPageFactory
 
@@ -85,3 +85,16 @@ def test_facet_links_read_as_the_template_wrote_them(results: Any, query: dict[s
     theirs = Template(TEMPLATE_FACETS).render(Context(context))
     assert squeezed(ours) == squeezed(theirs)
     assert {"kind", "body", "campaign"} <= set(results.facets)
+
+
+def test_facet_counts_and_odd_values_read_as_the_template_wrote_them() -> None:
+    request = RequestFactory().get("/search/", {"q": "kelp & co", "body": "7"})
+    facets = {
+        "body": [FacetCount("7", "Kelp & <Co>", 1234567), FacetCount("a b/é?", "Sea", 999)],
+        "status": [FacetCount("refused", "Refused", 1000)],
+    }
+    context = {"request": request, "facets": facets}
+    ours = Template("{% load search_tags %}{% search_facets facets %}").render(Context(context))
+    theirs = Template(TEMPLATE_FACETS).render(Context(context))
+    assert squeezed(ours) == squeezed(theirs)
+    assert "1,234,567" in ours

@@ -63,6 +63,18 @@ def test_the_page_lists_every_kind_with_its_request_body_date_and_link(
     assert "kelp.pdf, page 2" in html
 
 
+@pytest.mark.parametrize("typed", ["pk", "name", "short_name"])
+def test_a_body_narrows_the_search_by_its_facet_link_or_its_name(
+    alice_client: Client, kelp_request: models.FoiRequest, typed: str
+) -> None:
+    body = kelp_request.public_body
+    value = str(body.pk) if typed == "pk" else getattr(body, typed)
+    response = alice_client.get(search_url(q="kelp", body=value))
+    assert response.status_code == 200
+    assert not response.context["filter"].form.errors
+    assert response.context["results"].total == 3
+
+
 def test_an_empty_search_shows_only_the_box(alice_client: Client) -> None:
     response = alice_client.get(reverse("search"))
     assert response.status_code == 200
