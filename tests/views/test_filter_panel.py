@@ -8,8 +8,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from requests_app.templatetags.filter_panel import filter_fields
-from requests_app.templatetags.form_fields import form_field
+from requests_app.templatetags.form_fields import filter_fields, form_field
 from requests_app.views.requests import request_filterset
 from tests.factories import TagFactory
 
