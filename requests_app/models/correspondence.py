@@ -207,6 +207,14 @@ class Message(models.Model):
                 name="message_awaiting_review",
                 condition=models.Q(direction="in", reviewed_at__isnull=True, is_auto_reply=False),
             ),
+            # The same replies oldest first, as the dashboard lists them: read in order from
+            # the few waiting, not by walking every reply's date until fifty are found
+            # (which SQLite chose, through the recent replies' index, once it had statistics).
+            models.Index(
+                fields=["sent_at", "id"],
+                name="message_review_queue",
+                condition=models.Q(direction="in", reviewed_at__isnull=True, is_auto_reply=False),
+            ),
         ]
 
     def __str__(self) -> str:
