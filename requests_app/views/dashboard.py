@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,7 +20,7 @@ from requests_app.models.correspondence import MessageQuerySet
 from requests_app.models.requests import WAITING_STATUSES, FoiRequestQuerySet
 from requests_app.models.versions import counts_version
 from requests_app.views.access import signed_in_user
-from requests_app.views.listing import RequestRow, deadline_rows, table_rows
+from requests_app.views.listing import COUNT_SECONDS, RequestRow, deadline_rows, table_rows
 
 OPEN_LIMIT = 50
 DUE_SOON_DAYS = 14
@@ -30,8 +29,6 @@ RECENT_REPLIES = 10
 REVIEW_LIMIT = 50
 # What a line of the replies' lists shows (review_items, recent_reply_items in foi_tags.py).
 REPLY_FIELDS = ("pk", "sent_at", "subject", "sender", "request__reference")
-# Counts kept for a day at most: the version in the key already tells a change apart.
-COUNTS_SECONDS = 24 * 3600
 
 
 @login_required
@@ -66,12 +63,11 @@ def open_counts(user_id: int, visible: FoiRequestQuerySet, today: dt.date) -> di
     request, reply or membership that could move a count, by whatever path; the day is
     in the key because "overdue" moves with it.
     """
-    version = hashlib.sha256(counts_version().encode()).hexdigest()[:32]
-    key = f"dashboard-counts:{user_id}:{today.isoformat()}:{version}"
+    key = f"dashboard-counts:{user_id}:{today.isoformat()}:{counts_version()}"
     counts = cache.get(key)
     if counts is None:
         counts = count_open(visible.with_reply_to_review(), today)
-        cache.set(key, counts, COUNTS_SECONDS)
+        cache.set(key, counts, COUNT_SECONDS)
     return counts
 
 
