@@ -268,6 +268,21 @@ def day_month_year(value: dt.date | None, weekday: bool = False) -> str:
     return f"{weekdays[value.weekday()]} {text}" if weekday else text
 
 
+def day_and_month(value: dt.date | None) -> str:
+    """A date as the `date` filter writes "D j M" ("Mon 7 Dec")."""
+    if not value:
+        return ""
+    months, weekdays = _date_names(get_language())
+    return f"{weekdays[value.weekday()]} {value.day} {months[value.month]}"
+
+
+def local_time(moment: dt.datetime, months: tuple[str, ...]) -> str:
+    """A moment already in local time as `<time>`, as the `date` filter wrote "c" and
+    "j M Y, H:i"; `months` from _date_names, looked up once by the caller."""
+    shown = f"{moment.day} {months[moment.month]} {moment.year:04d}, {moment:%H:%M}"
+    return f'<time datetime="{moment.isoformat()}">{shown}</time>'
+
+
 @functools.lru_cache(maxsize=16)
 def _date_names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Month and weekday abbreviations in the active language ("Jan", "Mon")."""
@@ -325,7 +340,7 @@ class DashboardLines:
     def __init__(self) -> None:
         self.link = request_link()
         self.zone = timezone.get_current_timezone()
-        self.months, self.weekdays = _date_names(get_language())
+        self.months = _date_names(get_language())[0]
 
     def to_review(self, message: dict[str, Any]) -> str:
         reference = message["request__reference"]
@@ -350,7 +365,7 @@ class DashboardLines:
     def due_soon(self, row: Any) -> str:
         foi_request = row.foi_request
         body = foi_request.public_body.short_name or foi_request.public_body.name
-        due = self.day_month(foi_request.next_due_on)
+        due = day_and_month(foi_request.next_due_on)
         return (
             f'\n    <li>\n      <a href="{self.link(foi_request.reference)}">'
             f"{html_escape(foi_request.reference)}</a>"
@@ -360,17 +375,7 @@ class DashboardLines:
         )
 
     def sent_time(self, sent_at: dt.datetime) -> str:
-        """A moment in local time as `<time>`, as the `date` filter wrote "c" and
-        "j M Y, H:i"."""
-        local = sent_at.astimezone(self.zone)
-        shown = f"{local.day} {self.months[local.month]} {local.year:04d}, {local:%H:%M}"
-        return f'<time datetime="{local.isoformat()}">{shown}</time>'
-
-    def day_month(self, day: dt.date | None) -> str:
-        """A date as the `date` filter wrote "D j M" ("Wed 28 Jan")."""
-        if not day:
-            return ""
-        return f"{self.weekdays[day.weekday()]} {day.day} {self.months[day.month]}"
+        return local_time(sent_at.astimezone(self.zone), self.months)
 
 
 def _subject_and_sender(message: dict[str, Any]) -> str:
@@ -480,18 +485,12 @@ def _calendar_item(entry: Any, link: Callable[[str], str], days: dict[Any, str])
     badge = '<strong class="badge badge--overdue">Overdue</strong> ' if entry.is_overdue else ""
     on = entry.on
     if on not in days:
-        days[on] = f'<time datetime="{on.isoformat()}">{_day_and_month(on)}</time>'
+        days[on] = f'<time datetime="{on.isoformat()}">{day_and_month(on)}</time>'
     return (
         f"\n  <li>{days[on]}"
         f' — {badge}<a href="{link(entry.foi_request.reference)}">{html_escape(entry.summary)}</a>'
         "</li>\n  "
     )
-
-
-def _day_and_month(value: dt.date) -> str:
-    """A date as the `date` filter writes "D j M" ("Mon 7 Dec")."""
-    months, weekdays = _date_names(get_language())
-    return f"{weekdays[value.weekday()]} {value.day} {months[value.month]}"
 
 
 # --- a request's history, written in Python ---------------------------------------------
@@ -551,9 +550,7 @@ class History:
             f'<li class="timeline-item timeline-item--message timeline-item--{direction}"'
             f' id="message-{message.pk}">'
             '\n      <p class="timeline-meta">'
-            f'\n        <time datetime="{sent_at.isoformat()}">'
-            f"{sent_at.day} {self.months[sent_at.month]} {sent_at.year:04d},"
-            f" {sent_at.hour:02d}:{sent_at.minute:02d}</time>"
+            f"\n        {local_time(sent_at, self.months)}"
             f"\n        · {meta}"
             "\n      </p>"
             f'\n      <h3><a href="{self.link_head}{message.pk}{self.link_tail}">'
