@@ -229,11 +229,20 @@ def request_rows(rows: Any, empty_text: str = "") -> SafeString:
     return mark_safe("".join(cells) + "\n    ")  # noqa: S308 - every value is escaped
 
 
+def url_filler(name: str, slot: str, **kwargs: object) -> Callable[[object], str]:
+    """`reverse(name, kwargs={slot: value, **kwargs})` for many values, reversed once: the
+    value goes in quoted as reverse() quotes it. The marker is digits, which an `int`
+    converter takes as well as a `str` one."""
+    marker = "987654321"
+    head, _, tail = reverse(name, kwargs={**kwargs, slot: marker}).rpartition(marker)
+    return lambda value: f"{head}{quote(str(value), safe=URL_SAFE)}{tail}"
+
+
 def request_link() -> Callable[[str], str]:
-    """The request page's URL for a reference, reversed once rather than once per row."""
-    marker = "REFERENCE"
-    before, after = reverse("request_detail", kwargs={"reference": marker}).split(marker)
-    return lambda reference: html_escape(before + quote(reference, safe=URL_SAFE) + after)
+    """The request page's URL for a reference, escaped, reversed once rather than once per
+    row."""
+    fill = url_filler("request_detail", "reference")
+    return lambda reference: html_escape(fill(reference))
 
 
 def _request_row(row: Any, link: Callable[[str], str]) -> str:
@@ -521,15 +530,11 @@ class History:
     """What every entry of one page's history shares: the link's pattern, the zone and
     the page's context for the attachments' template."""
 
-    MARKER = "987654321"
-
     def __init__(self, context: template.Context) -> None:
         assert context.template is not None  # a tag is rendered within its template
         self.context = context
         self.engine = context.template.engine
-        self.link_head, _, self.link_tail = html_escape(
-            reverse("mail_message", kwargs={"pk": self.MARKER})
-        ).partition(self.MARKER)
+        self.letter_link = url_filler("mail_message", "pk")
         self.zone = timezone.get_current_timezone()
         self.months = _date_names(get_language())[0]
         # A history has a few sorts of letter (direction, channel, kind) and many letters.
@@ -553,7 +558,7 @@ class History:
             f"\n        {local_time(sent_at, self.months)}"
             f"\n        · {meta}"
             "\n      </p>"
-            f'\n      <h3><a href="{self.link_head}{message.pk}{self.link_tail}">'
+            f'\n      <h3><a href="{html_escape(self.letter_link(message.pk))}">'
             f"{html_escape(message.subject or '(no subject)')}</a></h3>"
             f"{_letter_people(message)}{_letter_body(message, is_last)}"
         )

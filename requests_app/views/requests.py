@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +12,6 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -48,7 +46,7 @@ from requests_app.models.requests import (
     extension_rule_words,
 )
 from requests_app.reports.next_steps import next_action
-from requests_app.templatetags.foi_tags import URL_SAFE
+from requests_app.templatetags.foi_tags import url_filler
 from requests_app.views.access import (
     can_edit_request,
     editable_request,
@@ -311,10 +309,8 @@ def action_forms(foi_request: FoiRequest) -> dict[str, Any]:
 
 def event_links(foi_request: FoiRequest, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Each event's URL and label, the URL reversed once for all of them."""
-    marker = "KIND"
-    kwargs = {"reference": foi_request.reference, "kind": marker}
-    head, _, tail = reverse("event_create", kwargs=kwargs).rpartition(marker)
-    return [(f"{head}{quote(kind, safe=URL_SAFE)}{tail}", label) for kind, label in choices]
+    url = url_filler("event_create", "kind", reference=foi_request.reference)
+    return [(url(kind), label) for kind, label in choices]
 
 
 # --- creating and editing ------------------------------------------------------------
