@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from requests_app.models.requests import FoiRequest, visible_to_q
+from requests_app.models.rows import loaded
 
 
 class Direction(models.TextChoices):
@@ -85,12 +86,7 @@ class LetterRow(NamedTuple):
 
     def as_message(self, foi_request: FoiRequest) -> Message:
         """The letter as a model, filed on `foi_request` (already read), to act on it."""
-        values = {"id": self.pk, **self._asdict()}
-        # from_db takes the columns in the model's order; the others stay deferred.
-        names = [
-            field.attname for field in Message._meta.concrete_fields if field.attname in values
-        ]
-        message = Message.from_db(Message.objects.db, names, [values[name] for name in names])
+        message = loaded(Message, {"id": self.pk, **self._asdict()})
         message.request = foi_request
         return message
 

@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
@@ -33,6 +33,7 @@ from requests_app.models import (
     Status,
 )
 from requests_app.models.requests import campaign_ids_of
+from requests_app.models.rows import loaded
 from requests_app.search.plan import (
     DEFAULT_PER_PAGE,
     FACET_LIMIT,
@@ -58,7 +59,6 @@ logger = logging.getLogger(__name__)
 # The document page view (extraction area); the path is built by hand if it is absent.
 DOCUMENT_PAGES_URL_NAME = "attachment_pages"
 STATUS_LABELS = dict(Status.choices)
-ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -365,15 +365,9 @@ def _hit(raw: RawHit, shown: HitObjects, requests: dict[int, FoiRequest]) -> Sea
     return _page_hit(raw, _page_of(raw, shown), foi_request)
 
 
-def _loaded(model: type[ModelT], values: dict[str, Any]) -> ModelT:
-    """An instance as the ORM loads one with only these fields (the others deferred)."""
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
-
-
 def _request_of(request_id: int, shown: HitObjects) -> FoiRequest:
-    body = _loaded(PublicBody, {"id": shown.public_body_id, "name": shown.body_name})
-    foi_request = _loaded(
+    body = loaded(PublicBody, {"id": shown.public_body_id, "name": shown.body_name})
+    foi_request = loaded(
         FoiRequest,
         {
             "id": request_id,
@@ -396,11 +390,11 @@ def _message_of(raw: RawHit, shown: HitObjects) -> Message:
         "channel": shown.channel,
         "sent_at": _moment(shown.sent_at),
     }
-    return _loaded(Message, values)
+    return loaded(Message, values)
 
 
 def _page_of(raw: RawHit, shown: HitObjects) -> DocumentPage:
-    message = _loaded(
+    message = loaded(
         Message,
         {
             "id": shown.attachment_message_id,
@@ -408,12 +402,12 @@ def _page_of(raw: RawHit, shown: HitObjects) -> DocumentPage:
             "sent_at": _moment(shown.attachment_sent_at),
         },
     )
-    attachment = _loaded(
+    attachment = loaded(
         Attachment,
         {"id": shown.attachment_id, "message_id": message.pk, "filename": shown.filename},
     )
     Attachment._meta.get_field("message").set_cached_value(attachment, message)
-    page = _loaded(
+    page = loaded(
         DocumentPage,
         {"id": raw.object_id, "attachment_id": attachment.pk, "number": shown.page_number},
     )
