@@ -12,17 +12,18 @@ import html
 import logging
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from requests_app.links import url_filler
 from requests_app.models import (
     Attachment,
     Campaign,
@@ -327,9 +328,25 @@ def load_hits(raw_hits: list[RawHit]) -> list[SearchHit]:
     (only the fields a hit shows: a request's text, a letter's body or a page's words stay
     in the database). An entry whose objects are gone, or whose request the user may not
     see, has none and is left out."""
+    if not raw_hits:
+        return []
+    links = HitLinks.for_page()
     requests: dict[int, FoiRequest] = {}
-    hits = (_hit(raw, HitObjects(*raw.shown), requests) for raw in raw_hits if raw.shown)
+    hits = (_hit(raw, HitObjects(*raw.shown), requests, links) for raw in raw_hits if raw.shown)
     return [hit for hit in hits if hit is not None]
+
+
+@dataclass(frozen=True)
+class HitLinks:
+    """Where a page's hits link to: each URL pattern reversed once for the page, not once
+    a hit."""
+
+    request: Callable[[object], str]  # a reference's request page
+    document_pages: Callable[[object], str]  # an attachment's pages
+
+    @classmethod
+    def for_page(cls) -> HitLinks:
+        return cls(url_filler("request_detail", "reference"), document_pages_filler())
 
 
 class HitObjects(NamedTuple):
@@ -351,18 +368,22 @@ class HitObjects(NamedTuple):
     attachment_sent_at: Any
 
 
-def _hit(raw: RawHit, shown: HitObjects, requests: dict[int, FoiRequest]) -> SearchHit | None:
+def _hit(
+    raw: RawHit, shown: HitObjects, requests: dict[int, FoiRequest], links: HitLinks
+) -> SearchHit | None:
     if shown.reference is None or raw.request_id is None:
         return None  # deleted since, or not visible after all
     foi_request = requests.get(raw.request_id) or _request_of(raw.request_id, shown)
     requests[raw.request_id] = foi_request
     if raw.kind == REQUEST:
-        return _request_hit(raw, foi_request) if raw.object_id == raw.request_id else None
+        return _request_hit(raw, foi_request, links) if raw.object_id == raw.request_id else None
     if raw.kind == MESSAGE:
-        return _message_hit(raw, _message_of(raw, shown), foi_request) if shown.sent_at else None
+        if shown.sent_at is None:
+            return None  # gone, or moved to another request, since the entry was read
+        return _message_hit(raw, _message_of(raw, shown), foi_request, links)
     if shown.attachment_sent_at is None:
         return None
-    return _page_hit(raw, _page_of(raw, shown), foi_request)
+    return _page_hit(raw, _page_of(raw, shown), foi_request, links)
 
 
 def _request_of(request_id: int, shown: HitObjects) -> FoiRequest:
@@ -425,7 +446,7 @@ def _day(value: dt.date | str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _request_hit(raw: RawHit, foi_request: FoiRequest) -> SearchHit:
+def _request_hit(raw: RawHit, foi_request: FoiRequest, links: HitLinks) -> SearchHit:
     date = foi_request.sent_on or timezone.localtime(foi_request.created_at).date()
     return SearchHit(
         kind=REQUEST,
@@ -434,12 +455,14 @@ def _request_hit(raw: RawHit, foi_request: FoiRequest) -> SearchHit:
         title=marked_html(raw.title) if raw.title else escape(foi_request.title),
         snippet=marked_html(raw.snippet),
         rank=raw.rank,
-        url=foi_request.get_absolute_url(),
+        url=links.request(foi_request.reference),
         date=date,
     )
 
 
-def _message_hit(raw: RawHit, message: Message, foi_request: FoiRequest) -> SearchHit:
+def _message_hit(
+    raw: RawHit, message: Message, foi_request: FoiRequest, links: HitLinks
+) -> SearchHit:
     return SearchHit(
         kind=MESSAGE,
         object=message,
@@ -447,12 +470,14 @@ def _message_hit(raw: RawHit, message: Message, foi_request: FoiRequest) -> Sear
         title=marked_html(raw.title) if raw.title else escape(str(message)),
         snippet=marked_html(raw.snippet),
         rank=raw.rank,
-        url=f"{foi_request.get_absolute_url()}#message-{message.pk}",
+        url=f"{links.request(foi_request.reference)}#message-{message.pk}",
         date=timezone.localtime(message.sent_at).date(),
     )
 
 
-def _page_hit(raw: RawHit, page: DocumentPage, foi_request: FoiRequest) -> SearchHit:
+def _page_hit(
+    raw: RawHit, page: DocumentPage, foi_request: FoiRequest, links: HitLinks
+) -> SearchHit:
     attachment = page.attachment
     return SearchHit(
         kind=PAGE,
@@ -461,18 +486,21 @@ def _page_hit(raw: RawHit, page: DocumentPage, foi_request: FoiRequest) -> Searc
         title=escape(f"{attachment.filename}, page {page.number}"),
         snippet=marked_html(raw.snippet),
         rank=raw.rank,
-        url=document_page_url(attachment.pk, page.number),
+        url=f"{links.document_pages(attachment.pk)}#page-{page.number}",
         date=timezone.localtime(attachment.message.sent_at).date(),
         page_number=page.number,
     )
 
 
 def document_page_url(attachment_id: int, number: int) -> str:
+    return f"{document_pages_filler()(attachment_id)}#page-{number}"
+
+
+def document_pages_filler() -> Callable[[object], str]:
     try:
-        path = reverse(DOCUMENT_PAGES_URL_NAME, kwargs={"pk": attachment_id})
+        return url_filler(DOCUMENT_PAGES_URL_NAME, "pk")
     except NoReverseMatch:
-        path = f"/attachments/{attachment_id}/pages/"
-    return f"{path}#page-{number}"
+        return lambda attachment_id: f"/attachments/{attachment_id}/pages/"
 
 
 _MARKS = re.compile(f"([{START_MARK}{STOP_MARK}])")

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from html import escape as html_escape
 from itertools import groupby
 from typing import Any
-from urllib.parse import quote
 
 from django import forms, template
 from django.conf import settings
@@ -23,13 +22,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.utils.translation import get_language, pgettext
 
+from requests_app.links import url_filler
 from requests_app.models import Channel, Direction, EventKind, MessageKind, Status
 
 register = template.Library()
 
 STATUS_LABELS = dict(Status.choices)
-# What reverse() leaves unquoted in a path argument (RFC 3986 sub-delimiters and / ~ : @).
-URL_SAFE = "!$&'()*+,;=/~:@"
 
 
 def _working_days(count: int) -> str:
@@ -227,15 +225,6 @@ def request_rows(rows: Any, empty_text: str = "") -> SafeString:
         text = conditional_escape(empty_text or "No requests.")
         cells = [f'\n    <tr class="empty"><td colspan="7" class="empty-state">{text}</td></tr>']
     return mark_safe("".join(cells) + "\n    ")  # noqa: S308 - every value is escaped
-
-
-def url_filler(name: str, slot: str, **kwargs: object) -> Callable[[object], str]:
-    """`reverse(name, kwargs={slot: value, **kwargs})` for many values, reversed once: the
-    value goes in quoted as reverse() quotes it. The marker is digits, which an `int`
-    converter takes as well as a `str` one."""
-    marker = "987654321"
-    head, _, tail = reverse(name, kwargs={**kwargs, slot: marker}).rpartition(marker)
-    return lambda value: f"{head}{quote(str(value), safe=URL_SAFE)}{tail}"
 
 
 def request_link() -> Callable[[str], str]:

@@ -6,15 +6,19 @@ The same tests run on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from requests_app import models
 from requests_app.search import SearchResults, search
+from requests_app.search.engine import load_hits
+from requests_app.search.plan import RawHit
 from tests.factories import FoiRequestFactory, MessageFactory
+from tests.search.conftest import SENT
 from tests.search.factories import AttachmentFactory, DocumentPageFactory
 
 
@@ -94,6 +98,28 @@ def test_messages_are_found_by_subject_and_body_and_link_to_the_message(
     assert set(found(results)) == {("message", by_subject.pk), ("message", by_body.pk)}
     urls = {hit.url for hit in results.hits}
     assert f"/requests/{own_request.reference}/#message-{by_body.pk}" in urls
+
+
+def test_each_hit_links_where_reverse_would_even_for_a_reference_that_needs_quoting(
+    user: User, body: models.PublicBody
+) -> None:
+    # The hits' URLs are filled in from one reverse() a page: the reference must come out
+    # quoted exactly as reverse() quotes it.
+    odd = FoiRequestFactory.create(
+        owner=user, public_body=body, reference="Réf 7&8", title="Bathymetry of the lake"
+    )
+    message = MessageFactory.create(request=odd, body_text="The bathymetry survey.")
+    attachment = AttachmentFactory.create(message=message)
+    page = DocumentPageFactory.create(attachment=attachment, number=2, text="Bathymetry data.")
+    request_url = reverse("request_detail", kwargs={"reference": "Réf 7&8"})
+    pages_url = reverse("attachment_pages", kwargs={"pk": attachment.pk})
+    urls = {(hit.kind, hit.object.pk): hit.url for hit in search(user, "bathymetry").hits}
+    assert urls == {
+        ("request", odd.pk): request_url,
+        ("message", message.pk): f"{request_url}#message-{message.pk}",
+        ("page", page.pk): f"{pages_url}#page-2",
+    }
+    assert request_url == odd.get_absolute_url() == "/requests/R%C3%A9f%207&8/"
 
 
 def test_a_huge_letter_is_saved_and_found(user: User, own_request: models.FoiRequest) -> None:
@@ -446,3 +472,12 @@ def test_more_matches_than_the_window_are_counted_as_more_than(
     assert any("More than 5 matches" in note for note in results.notes)
     # The window holds the most recently added matches.
     assert set(found(results)) == {("message", message.pk) for message in messages[-5:]}
+
+
+def test_a_letter_gone_or_moved_since_its_entry_was_read_is_left_off_the_page() -> None:
+    # The statement gives a letter's date only while the letter is still its request's:
+    # without it the hit is dropped, not built from the letter's empty values.
+    request_values = ("FOI-2026-0001", "Kelp", None, SENT, 1, "Department of Examples")
+    gone = RawHit(1, "message", 5, 9, 1.0, "", "kelp", (*request_values, *[None] * 8))
+    here = replace(gone, entry_id=2, shown=(*request_values, "Kelp", "email", SENT, *[None] * 5))
+    assert [hit.object.pk for hit in load_hits([gone, here])] == [5]
