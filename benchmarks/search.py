@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://… python -m benchmarks.search --requests 100000
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 python -m benchmarks.search --requests 20000
+    DATABASE_URL=postgres://…/foi_bench_100k python -m benchmarks.search --users bench-archivist
 
 Makes (or reuses) an archive of N requests, each with 5 letters and one attachment of 2
 pages of about 2 KB, written like FOI correspondence, inserted in bulk (the index triggers
@@ -9,6 +10,9 @@ run as they would in production). Then times `search()` for a common word, a rar
 a phrase and a filtered search — as a member of every campaign, who sees all N requests,
 and as a campaigner who sees 2,000 — and the bare SQL of the same searches, and writes
 the figures under "## Search" in docs/benchmarks.md.
+
+With --users, it times the same searches as those existing users over the database as it
+is (the page benchmark's, say), and only prints: nothing is migrated, generated or written.
 """
 
 from __future__ import annotations
@@ -386,9 +390,18 @@ def bare_sql(plan: Any) -> Callable[[], object]:
                 return cursor.fetchall()
 
         return run_postgres
-    from requests_app.search.sqlite import candidates_sql, highlights_sql
+    from requests_app.search.sqlite import (
+        candidates_sql,
+        count_facets,
+        highlights_sql,
+        labels_sql,
+    )
 
     candidates, candidate_params = candidates_sql(plan)
+    with connection.cursor() as cursor:
+        cursor.execute(candidates, candidate_params)
+        # The names the facets show: the ids come from counting the candidates in Python.
+        labels = labels_sql(count_facets(cursor.fetchall()[: plan.window]))
 
     def run_sqlite() -> object:
         with connection.cursor() as cursor:
@@ -397,7 +410,11 @@ def bare_sql(plan: Any) -> Callable[[], object]:
             rows.sort(key=lambda row: row[-1], reverse=True)
             sql, params = highlights_sql(plan, [row[0] for row in rows[: plan.limit]])
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            found = cursor.fetchall()
+            if labels is not None:
+                cursor.execute(*labels)
+                found += cursor.fetchall()
+            return found
 
     return run_sqlite
 
@@ -469,6 +486,20 @@ which is most of the gap when the SQL itself takes a few milliseconds.
 # --- main ----------------------------------------------------------------------------
 
 
+def measure_existing(usernames: list[str], runs: int) -> None:
+    """Print the rows for existing users over the database as it is (it is left untouched)."""
+    from django.contrib.auth.models import User
+
+    from requests_app.models import FoiRequest
+
+    print(f"{FoiRequest.objects.count():,} requests; {database_version()[1]}")
+    for username in usernames:
+        user = User.objects.get(username=username)
+        label = f"{username} ({FoiRequest.objects.visible_to(user).count():,})"
+        for case in CASES:
+            print(measure(user, label, case, runs).cells(), flush=True)
+
+
 def progress_bar(done: int, total: int) -> None:
     filled = 40 * done // max(total, 1)
     sys.stderr.write(f"\rGenerating [{'#' * filled}{'.' * (40 - filled)}] {done}/{total}")
@@ -511,9 +542,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--no-report", action="store_true", help="Print, do not write the docs.")
+    parser.add_argument(
+        "--users",
+        help="Comma-separated usernames: time their searches over the archive as it is.",
+    )
     options = parser.parse_args(argv)
 
     setup_django()
+    if options.users:
+        measure_existing(options.users.split(","), options.runs)
+        return
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)

@@ -234,24 +234,6 @@ FACETS = ("kind", "status", "body", "campaign", "file_type")
 FACET_LIMIT = 10  # values shown per facet
 
 
-def count_facets(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
-    """Counts per facet value over candidate rows (kind, status, body, campaign, file type)."""
-    facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    for row in rows:
-        values = {
-            "kind": KIND_NAMES[row["kind"]],
-            "status": row["status"],
-            "body": row["public_body_id"],
-            "campaign": row["campaign_id"],
-            "file_type": row["file_type"] if row["kind"] == KIND_CODES[PAGE] else None,
-        }
-        for name, value in values.items():
-            if value not in (None, ""):
-                counts = facets[name]
-                counts[str(value)] = counts.get(str(value), 0) + 1
-    return facets
-
-
 @dataclass(frozen=True)
 class SavedQuery:
     """A saved search, as the matcher hands it to a backend."""

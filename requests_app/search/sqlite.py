@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
+from operator import itemgetter
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -34,6 +36,7 @@ from requests_app.search.indexing import (
 )
 from requests_app.search.plan import (
     FACET_LIMIT,
+    FACETS,
     KIND_CODES,
     KIND_NAMES,
     MESSAGE,
@@ -48,7 +51,6 @@ from requests_app.search.plan import (
     SearchPlan,
     add_filters,
     add_visibility,
-    count_facets,
     hit_objects_sql,
 )
 from requests_app.search.query import START_MARK, STOP_MARK
@@ -372,6 +374,12 @@ CANDIDATE_COLUMNS = (
     "campaign_id",
     "file_type",
 )
+# Where each is in a candidate row, the rank last (rows stay tuples: a window of a
+# thousand dicts cost more than the statement that read them).
+ID, KIND, OBJECT_ID, REQUEST_ID, OCCURRED_AT, STATUS, BODY, CAMPAIGN, FILE_TYPE, RANK = range(
+    len(CANDIDATE_COLUMNS) + 1
+)
+FACET_COLUMNS = {"kind": KIND, "status": STATUS, "body": BODY, "campaign": CAMPAIGN}
 
 
 def candidates_sql(plan: SearchPlan) -> tuple[str, dict[str, Any]]:
@@ -412,10 +420,50 @@ def highlights_sql(plan: SearchPlan, entry_ids: list[int]) -> tuple[str, dict[st
     return sql, params
 
 
+def labels_sql(facets: dict[str, dict[str, int]]) -> tuple[str, dict[str, Any]] | None:
+    """The statement naming the bodies and campaigns the facets show; None if there are
+    none."""
+    t = tables()
+    wanted = {
+        name: sorted(facets.get(name, {}), key=lambda v: -facets[name][v])[:FACET_LIMIT]
+        for name in ("body", "campaign")
+    }
+    if not wanted["body"] and not wanted["campaign"]:
+        return None
+    sql = (
+        f"SELECT 'body', id, name FROM {t['body']} WHERE id IN "
+        "(SELECT value FROM json_each(%(bodies)s)) UNION ALL "
+        f"SELECT 'campaign', id, name FROM {t['campaign']} WHERE id IN "
+        "(SELECT value FROM json_each(%(campaigns)s))"
+    )
+    params = {
+        "bodies": json.dumps([int(v) for v in wanted["body"]]),
+        "campaigns": json.dumps([int(v) for v in wanted["campaign"]]),
+    }
+    return sql, params
+
+
 def _sort_key(plan: SearchPlan) -> Any:
     if plan.sort == NEWEST:
-        return lambda row: (row["occurred_at"], row["id"])
-    return lambda row: (row["rank"], row["occurred_at"], row["id"])
+        return itemgetter(OCCURRED_AT, ID)
+    return itemgetter(RANK, OCCURRED_AT, ID)
+
+
+def count_facets(rows: list[tuple[Any, ...]]) -> dict[str, dict[str, int]]:
+    """Counts per facet value over candidate rows (kind, status, body, campaign, and the
+    file type of document pages), each value as text."""
+    counted = {
+        name: Counter(map(itemgetter(column), rows)) for name, column in FACET_COLUMNS.items()
+    }
+    page = KIND_CODES[PAGE]
+    counted["file_type"] = Counter(row[FILE_TYPE] for row in rows if row[KIND] == page)
+    facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for name, counts in counted.items():
+        named = facets[name]
+        for value, count in counts.items():
+            if value not in (None, ""):
+                named[KIND_NAMES[value] if name == "kind" else str(value)] = count
+    return facets
 
 
 class SqliteBackend:
@@ -428,9 +476,7 @@ class SqliteBackend:
             return list(cursor.fetchall())
 
     def search(self, plan: SearchPlan) -> RawResults:
-        sql, params = candidates_sql(plan)
-        names = (*CANDIDATE_COLUMNS, "rank")
-        rows = [dict(zip(names, row, strict=True)) for row in self._rows(sql, params)]
+        rows = self._rows(*candidates_sql(plan))
         kept = rows[: plan.window]
         chosen = sorted(kept, key=_sort_key(plan), reverse=True)
         chosen = chosen[plan.offset : plan.offset + plan.limit]
@@ -445,43 +491,29 @@ class SqliteBackend:
 
     def _labels(self, facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
         """The names of the bodies and campaigns counted, in one statement."""
-        t = tables()
-        wanted = {
-            name: sorted(facets.get(name, {}), key=lambda v: -facets[name][v])[:FACET_LIMIT]
-            for name in ("body", "campaign")
-        }
-        sql = (
-            f"SELECT 'body', id, name FROM {t['body']} WHERE id IN "
-            "(SELECT value FROM json_each(%(bodies)s)) UNION ALL "
-            f"SELECT 'campaign', id, name FROM {t['campaign']} WHERE id IN "
-            "(SELECT value FROM json_each(%(campaigns)s))"
-        )
         labels: dict[str, dict[str, str]] = {"body": {}, "campaign": {}}
-        if not wanted["body"] and not wanted["campaign"]:
+        statement = labels_sql(facets)
+        if statement is None:
             return labels
-        params = {
-            "bodies": json.dumps([int(v) for v in wanted["body"]]),
-            "campaigns": json.dumps([int(v) for v in wanted["campaign"]]),
-        }
-        for facet, pk, name in self._rows(sql, params):
+        for facet, pk, name in self._rows(*statement):
             labels[facet][str(pk)] = name
         return labels
 
-    def _hits(self, plan: SearchPlan, chosen: list[dict[str, Any]]) -> list[RawHit]:
+    def _hits(self, plan: SearchPlan, chosen: list[tuple[Any, ...]]) -> list[RawHit]:
         if not chosen:
             return []
-        sql, params = highlights_sql(plan, [row["id"] for row in chosen])
+        sql, params = highlights_sql(plan, [row[ID] for row in chosen])
         marked = {row[0]: row[1:] for row in self._rows(sql, params)}
         hits = []
         for row in chosen:
-            title, snippet, *shown = marked.get(row["id"], ("", ""))
+            title, snippet, *shown = marked.get(row[ID], ("", ""))
             hits.append(
                 RawHit(
-                    entry_id=row["id"],
-                    kind=KIND_NAMES[row["kind"]],
-                    object_id=row["object_id"],
-                    request_id=row["request_id"],
-                    rank=float(row["rank"]),
+                    entry_id=row[ID],
+                    kind=KIND_NAMES[row[KIND]],
+                    object_id=row[OBJECT_ID],
+                    request_id=row[REQUEST_ID],
+                    rank=float(row[RANK]),
                     title=title or "",
                     snippet=snippet or "",
                     shown=tuple(shown),
