@@ -1,13 +1,17 @@
 """A version of what the open and overdue counts are made of, kept by the database itself.
 
-Figures counted over a whole archive (the dashboard's open and overdue requests) are
-kept in the cache under this version. Triggers (migration 0018) write a fresh random
-token into it whenever a statement may change those counts — a request added, removed,
-or given another owner, campaign, visibility, status or next deadline; a reply added,
-removed, filed elsewhere or reviewed; a membership added, removed or moved — whatever
-the path: `save()`, `QuerySet.update()`, `bulk_update()`, `delete()`, a cascade, raw SQL.
-The columns watched are what `visible_to`, `waiting()`, the overdue test and
-`has_reply_to_review` read; a figure that reads another column needs it added there.
+Figures counted over a whole archive (the dashboard's open and overdue requests, a
+body's or a campaign's headline figures) are kept in the cache under this version.
+Triggers (migrations 0018 and 0021) write a fresh random token into it whenever a
+statement may change those figures — a request added, removed, or given another owner,
+campaign, visibility, status, next deadline, body, regime or date (sent, received, due,
+extended due); an event added, removed, or given another request, kind, date or details;
+a body given another nation or subdivision; a reply added, removed, filed elsewhere or
+reviewed; a membership added, removed or moved — whatever the path: `save()`,
+`QuerySet.update()`, `bulk_update()`, `delete()`, a cascade, raw SQL.
+The columns watched are what `visible_to`, `waiting()`, the overdue test,
+`has_reply_to_review` and `request_statistics` read; a figure that reads another column
+needs it added there.
 The token is written in the writer's own transaction, so a reader sees the new version
 exactly when it can see the change, and a version never comes back once it has changed.
 """

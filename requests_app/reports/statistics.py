@@ -236,7 +236,11 @@ class Insights:
 
 
 def request_statistics(requests: QuerySet[FoiRequest], *, today: date) -> RequestStatistics:
-    """The headline figures over ``requests`` (already limited to what the user may see)."""
+    """The headline figures over ``requests`` (already limited to what the user may see).
+
+    Pages keep these under `counts_version`: a column they come to read must be one its
+    triggers watch (models/versions.py).
+    """
     scope = _scope(requests)
     return _headline(_count(scope, today), _answer_times(scope))
 

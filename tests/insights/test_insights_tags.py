@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
+from requests_app import models
 from requests_app.insights.templatetags import as_number, as_percent
-from requests_app.models import Campaign, PublicBody
-from tests.insights.factories import KnownRequests
+from requests_app.models import Campaign, EventKind, PublicBody, Status
+from tests.factories import CampaignFactory
+from tests.insights.factories import D, KnownRequests
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +92,130 @@ def test_the_figures_are_counted_again_once_a_request_changes(known: KnownReques
     after = headline(known.doe, known.alice)
     assert after["Overdue now"] == "0"
     assert after["Refused"] == "4 of 9 (44%)"
+
+
+# --- kept figures follow every write they read -------------------------------------------
+
+
+def add_an_answer(known: KnownRequests) -> None:
+    models.RequestEvent.objects.create(
+        request=known.requests["A4"], kind=EventKind.RESPONSE, on=D(2026, 2, 2),
+        details={"outcome": Status.REFUSED},
+    )  # fmt: skip
+
+
+def change_an_answers_outcome(known: KnownRequests) -> None:
+    answers = models.RequestEvent.objects.filter(kind=EventKind.RESPONSE)
+    answers.filter(request=known.requests["A2"]).update(details={"outcome": Status.REFUSED})
+
+
+def move_an_answers_date(known: KnownRequests) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'UPDATE requests_app_requestevent SET "on" = %s WHERE request_id = %s AND kind = %s',
+            [D(2026, 2, 10), known.requests["A11"].pk, EventKind.RESPONSE],
+        )
+
+
+def remove_an_answer(known: KnownRequests) -> None:
+    known.requests["A1"].events.filter(kind=EventKind.RESPONSE).delete()
+
+
+def move_a_request_to_another_campaign(known: KnownRequests) -> None:
+    other = CampaignFactory.create(slug="elsewhere")
+    models.FoiRequest.objects.filter(pk=known.requests["A1"].pk).update(campaign=other)
+
+
+def file_a_request_to_another_body(known: KnownRequests) -> None:
+    foi_request = known.requests["A1"]
+    foi_request.public_body = known.nht
+    foi_request.save()
+
+
+def delete_a_request(known: KnownRequests) -> None:
+    known.requests["A9"].delete()
+
+
+def send_a_draft(known: KnownRequests) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE requests_app_foirequest SET sent_on = %s WHERE id = %s",
+            [D(2026, 4, 1), known.requests["A7"].pk],
+        )
+
+
+def put_a_due_date_back(known: KnownRequests) -> None:
+    # A11, answered on 3 March, was late.
+    answered = models.FoiRequest.objects.filter(pk=known.requests["A11"].pk)
+    answered.update(due_on=D(2026, 3, 31))
+
+
+def close_an_overdue_request(known: KnownRequests) -> None:
+    models.FoiRequest.objects.filter(pk=known.requests["A4"].pk).update(status=Status.REFUSED)
+
+
+def make_a_request_private(known: KnownRequests) -> None:
+    models.FoiRequest.objects.filter(pk=known.requests["A1"].pk).update(
+        visibility=models.Visibility.PRIVATE
+    )
+
+
+def leave_the_campaign(known: KnownRequests) -> None:
+    models.Membership.objects.filter(campaign=known.campaign, user=known.victor).delete()
+
+
+def close_the_office_for_a_day(known: KnownRequests) -> None:
+    models.NonWorkingDay.objects.create(on=D(2025, 12, 2), name="Closed", calendar="uk")
+
+
+@pytest.mark.parametrize(
+    ("subject", "user", "write"),
+    [
+        ("campaign", "alice", add_an_answer),
+        ("campaign", "alice", change_an_answers_outcome),
+        ("doe", "alice", move_an_answers_date),
+        ("campaign", "alice", remove_an_answer),
+        ("campaign", "alice", move_a_request_to_another_campaign),
+        ("doe", "alice", file_a_request_to_another_body),
+        ("campaign", "alice", delete_a_request),
+        ("doe", "alice", send_a_draft),
+        ("doe", "alice", put_a_due_date_back),
+        ("campaign", "alice", close_an_overdue_request),
+        ("campaign", "victor", make_a_request_private),
+        ("campaign", "victor", leave_the_campaign),
+        ("doe", "alice", close_the_office_for_a_day),
+    ],
+)
+def test_kept_figures_follow_a_write_to_anything_they_count(
+    known: KnownRequests, subject: str, user: str, write: Callable[[KnownRequests], None]
+) -> None:
+    viewer: User = getattr(known, user)
+    before = headline(getattr(known, subject), viewer)
+    write(known)
+    after = headline(getattr(known, subject), viewer)
+    assert after != before
+    cache.clear()
+    assert headline(getattr(known, subject), viewer) == after  # as counted afresh
+
+
+def test_kept_figures_follow_the_calendar_of_the_bodys_nation(known: KnownRequests) -> None:
+    # UK SAR counts working days in the body's own part of the UK: Northern Ireland has
+    # St Patrick's Day and Easter Monday, not Scotland's St Andrew's Day (C1, C2).
+    models.FoiRequest.objects.filter(public_body=known.gec).update(regime="uk-sar")
+    before = headline(known.gec, known.alice)
+    models.PublicBody.objects.filter(pk=known.gec.pk).update(nation=models.Nation.NORTHERN_IRELAND)
+    after = headline(known.gec, known.alice)
+    assert after["Median working days to answer"] != before["Median working days to answer"]
+    cache.clear()
+    assert headline(known.gec, known.alice) == after
+
+
+def test_kept_figures_are_not_counted_again_for_a_write_they_do_not_read(
+    known: KnownRequests,
+) -> None:
+    headline(known.campaign, known.alice)
+    models.FoiRequest.objects.filter(campaign=known.campaign).update(title="Renamed")
+    models.RequestEvent.objects.update(note="Looked at again")
+    with CaptureQueriesContext(connection) as queries:
+        headline(known.campaign, known.alice)
+    assert not [query for query in queries if "requests_app_requestevent" in query["sql"]]

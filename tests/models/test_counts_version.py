@@ -27,12 +27,50 @@ def test_raw_sql_on_a_request_changes_the_version() -> None:
     assert counts_version() != before
 
 
+# Each statement writes one row: `{request}` is a sent request (with its "sent" event),
+# `{body}` its body, and %s the value written.
+RAW_WRITES = [
+    ("UPDATE requests_app_foirequest SET due_on = %s WHERE id = {request}", "2026-03-02"),
+    ("UPDATE requests_app_foirequest SET received_on = %s WHERE id = {request}", "2026-01-06"),
+    ("UPDATE requests_app_foirequest SET regime = %s WHERE id = {request}", "uk-eir"),
+    ("UPDATE requests_app_requestevent SET kind = %s WHERE request_id = {request}", "response"),
+    ('UPDATE requests_app_requestevent SET "on" = %s WHERE request_id = {request}', "2026-01-07"),
+    (
+        "UPDATE requests_app_requestevent SET details = %s WHERE request_id = {request}",
+        '{"outcome": "refused"}',
+    ),
+    (
+        'INSERT INTO requests_app_requestevent (request_id, kind, "on", note, details, created_at)'
+        ' SELECT request_id, %s, "on", note, details, created_at FROM requests_app_requestevent'
+        " WHERE request_id = {request}",
+        "response",
+    ),
+    ("DELETE FROM requests_app_requestevent WHERE request_id = {request} AND kind = %s", "sent"),
+    ("UPDATE requests_app_publicbody SET nation = %s WHERE id = {body}", "SCT"),
+]
+
+
+@pytest.mark.parametrize(("statement", "value"), RAW_WRITES)
+def test_raw_sql_on_what_the_headline_figures_read_changes_the_version(
+    statement: str, value: str
+) -> None:
+    foi_request = FoiRequestFactory.sent(on=dt.date(2026, 1, 5))
+    sql = statement.format(request=foi_request.pk, body=foi_request.public_body_id)
+    before = counts_version()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value])
+        assert cursor.rowcount == 1
+    assert counts_version() != before
+
+
 def test_a_change_no_count_reads_leaves_the_version() -> None:
     foi_request = FoiRequestFactory.sent(on=dt.date(2026, 1, 5))
     reply = MessageFactory(request=foi_request)
     before = counts_version()
     models.FoiRequest.objects.filter(pk=foi_request.pk).update(title="Renamed", notes="x")
     models.Message.objects.filter(pk=reply.pk).update(subject="Re: renamed")
+    foi_request.events.update(note="Checked", actor=None)
+    models.PublicBody.objects.filter(pk=foi_request.public_body_id).update(name="Renamed body")
     assert counts_version() == before
 
 
