@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -29,6 +29,10 @@ from requests_app.models.bodies import PublicBody, Tag, regime_choices
 from requests_app.models.campaigns import Campaign, Membership, Role
 from requests_app.models.law import Exemption, NonWorkingDay
 from requests_app.per_request import once_per_request
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 
 class Status(models.TextChoices):
@@ -267,6 +271,18 @@ def campaign_ids_of(user: User, roles: Iterable[str] | None = None) -> list[int]
     return [campaign for campaign, role in memberships if wanted is None or role in wanted]
 
 
+class CodePointOrder(models.Func):
+    """A text column in code point order, as Python sorts strings: PostgreSQL's "C"
+    collation, whatever the database's own; SQLite's own order (BINARY) already is."""
+
+    template = '%(expressions)s COLLATE "C"'
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
+        return compiler.compile(self.get_source_expressions()[0])
+
+
 def visible_to_q(user: User, through: str = "") -> Q:
     """Requests a signed-in user may see: their own, and those shared with a campaign of
     theirs. `through` names the path from another model ("request__")."""
@@ -404,22 +420,27 @@ class FoiRequest(models.Model):
                 fields=["owner", "campaign", "visibility", "status", "next_due_on"],
                 name="request_visibility",
             ),
-            # The calendar's dates (casework/deadline_dates.py): a month is a range of each
-            # date, read with what ranks and filters it (on PostgreSQL from the index
-            # alone), not a scan of every request for five dates at once.
+            # The calendar's dates (casework/deadline_dates.py), each day's in reference
+            # order with what filters them: a month's days are counted from the indexes
+            # alone, and a day's first few entries are its index's first few keys, not a
+            # sort of every date of the month. SQLite has no INCLUDE: what filters is in
+            # the key, after the unique reference, where it changes no order.
             *(
                 models.Index(
-                    fields=[field, "status"],
-                    include=["id", "reference", "owner", "campaign", "visibility", *extra],
+                    F(field),
+                    CodePointOrder("reference"),
+                    *(F(column) for column in ("status", "owner", "campaign", "visibility")),
+                    *(F(column) for column in extra),
+                    include=["id"],
                     condition=Q(**{f"{field}__isnull": False}),
                     name=name,
                 )
                 for field, name, extra in (
-                    ("due_on", "request_due_on", ["extended_due_on"]),
-                    ("extended_due_on", "request_extended_due_on", []),
-                    ("review_due_on", "request_review_due_on", []),
-                    ("review_request_closes_on", "request_review_request_closes", []),
-                    ("escalation_closes_on", "request_escalation_closes", []),
+                    ("due_on", "calendar_due_on", ["extended_due_on"]),
+                    ("extended_due_on", "calendar_extended_due_on", []),
+                    ("review_due_on", "calendar_review_due_on", []),
+                    ("review_request_closes_on", "calendar_review_request_closes", []),
+                    ("escalation_closes_on", "calendar_escalation_closes", []),
                 )
             ),
         ]

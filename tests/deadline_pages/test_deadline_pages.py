@@ -92,6 +92,24 @@ def test_a_busy_day_shows_its_first_entries_in_the_grid_and_the_list_and_says_ho
 
 
 @time_machine.travel(FROZEN, tick=False)
+def test_a_busy_day_counts_only_the_requests_the_user_may_see(
+    alice_client, user, other_user, monkeypatch
+):
+    monkeypatch.setattr(deadline_views, "CALENDAR_DAY_LIMIT", 3)
+    for number in range(4):  # sent first: their references come first on the day
+        FoiRequestFactory.sent(dt.date(2025, 12, 8), owner=other_user, title=f"Hidden {number}")
+    for number in range(5):
+        FoiRequestFactory.sent(dt.date(2025, 12, 8), owner=user, title=f"Busy {number}")
+    text = alice_client.get(reverse("deadline_calendar")).text
+    grid, listed = text.split("<h2>In a list</h2>")
+    assert "Hidden" not in text
+    assert [f"Busy {n}" in grid for n in range(5)] == [True, True, True, False, False]
+    assert "and 2 more" in grid
+    assert "and 2 more on <time" in listed
+    assert "and 6 more" not in text
+
+
+@time_machine.travel(FROZEN, tick=False)
 def test_the_calendar_shows_nothing_of_other_peoples_requests(alice_client, other_user):
     FoiRequestFactory.sent(dt.date(2026, 1, 5), owner=other_user, title="Mallory's secret")
     response = alice_client.get(reverse("deadline_calendar"), {"month": "2026-02"})
