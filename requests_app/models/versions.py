@@ -98,6 +98,9 @@ def kept_rows(queryset: QuerySet[M]) -> tuple[M, ...]:
     """The queryset's objects, kept under the version when its statement reads only
     VERSIONED_TABLES (the choices of a campaign, tag or exemption select); read afresh
     otherwise. The objects are shared: read them, never change them."""
+    prefetches = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+    if prefetches:  # statements of their own, reading tables not named in the SQL here
+        return tuple(queryset.all())
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # none(), or an empty IN list: no statement to run

@@ -73,6 +73,14 @@ def test_a_reading_of_another_table_is_read_afresh() -> None:
     assert [found.name for found in kept_rows(bodies)] == ["Renamed body"]
 
 
+def test_a_prefetch_of_another_table_is_read_afresh() -> None:
+    tag = TagFactory(name="Kelp", slug="kelp")
+    tags = models.Tag.objects.filter(pk=tag.pk).prefetch_related("bodies")
+    assert [list(found.bodies.all()) for found in kept_rows(tags)] == [[]]
+    PublicBodyFactory().tags.add(tag)  # a body's tags are no part of the version
+    assert [len(found.bodies.all()) for found in kept_rows(tags)] == [1]
+
+
 def test_a_member_who_leaves_sees_the_campaigns_requests_no_more(user: User) -> None:
     membership = MembershipFactory(user=user, role=models.Role.VIEWER)
     shared = FoiRequestFactory(campaign=membership.campaign, visibility=models.Visibility.CAMPAIGN)
