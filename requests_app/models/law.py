@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from requests_app.deadlines.calendars import CALENDAR_CODES, ExtraNonWorkingDay
-from requests_app.per_request import once_per_request
+from requests_app.models.versions import kept_under_version
 
 CALENDAR_LABELS = {
     "uk": "United Kingdom (any part: FOIA, EIR)",
@@ -73,7 +73,7 @@ class NonWorkingDay(models.Model):
 
     @classmethod
     def engine_days(cls) -> tuple[ExtraNonWorkingDay, ...]:
-        # Read once per page view: the rows, the figures and the deadlines all ask.
-        return once_per_request(
+        # The rows, the figures and the deadlines all ask, on nearly every page.
+        return kept_under_version(
             "non_working_days", lambda: tuple(day.as_engine_day() for day in cls.objects.all())
         )

@@ -28,7 +28,7 @@ from requests_app.deadlines.review_request import review_request_closes
 from requests_app.models.bodies import PublicBody, Tag, regime_choices
 from requests_app.models.campaigns import Campaign, Membership, Role
 from requests_app.models.law import Exemption, NonWorkingDay
-from requests_app.per_request import once_per_request
+from requests_app.models.versions import kept_under_version
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -258,15 +258,16 @@ def campaign_ids_of(user: User, roles: Iterable[str] | None = None) -> list[int]
 
     A literal list lets PostgreSQL combine the owner and campaign indexes (a bitmap OR)
     instead of testing a subquery against every request of a large archive. The user's
-    memberships are read once per page view with their roles: a page asking both what
-    the user may see and what they may edit asks the database once.
+    memberships are read with their roles and kept under the version (a membership's
+    every change changes it): a page asking both what the user may see and what they
+    may edit, and the next page, do not ask the database again.
     """
 
-    def read() -> list[tuple[int, str]]:
+    def read() -> tuple[tuple[int, str], ...]:
         memberships = Membership.objects.filter(user=user).order_by()
-        return list(memberships.values_list("campaign_id", "role"))
+        return tuple(memberships.values_list("campaign_id", "role"))
 
-    memberships = once_per_request(("memberships_of", user.pk), read)
+    memberships = kept_under_version(("memberships_of", user.pk), read)
     wanted = None if roles is None else frozenset(roles)
     return [campaign for campaign, role in memberships if wanted is None or role in wanted]
 

@@ -14,13 +14,25 @@ The columns watched are what `visible_to`, `waiting()`, the overdue test,
 needs it added there.
 The token is written in the writer's own transaction, so a reader sees the new version
 exactly when it can see the change, and a version never comes back once it has changed.
+
+The version also changes with any write to the small tables nearly every page reads
+(campaigns, tags, exemptions, non-working days; a membership's role: migration 0023), so
+a process keeps what it read of those under the version (`kept_under_version`) instead
+of asking the database again on every page view.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import Model, QuerySet
 
 from requests_app.per_request import once_per_request
 
@@ -30,6 +42,26 @@ from requests_app.per_request import once_per_request
 # slot no other open transaction holds (`FOR UPDATE SKIP LOCKED`), so writers never
 # queue behind one another for it; SQLite has one writer at a time and one slot.
 VERSION_TABLE = "requests_app_countsversion"
+
+# The tables whose every write, to any column, changes the version (migration 0023).
+VERSIONED_TABLES = frozenset(
+    {
+        "requests_app_campaign",
+        "requests_app_tag",
+        "requests_app_exemption",
+        "requests_app_nonworkingday",
+        "requests_app_membership",
+    }
+)
+# Every table a statement of Django's reads, subqueries' included, follows FROM or JOIN.
+TABLE_READ = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"')
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+# Readings kept per process: a few per user (memberships) and a few in all (the tables).
+KEPT_READINGS = 4096
+_kept: OrderedDict[Hashable, object] = OrderedDict()
+_kept_lock = threading.Lock()
 
 
 def counts_version() -> str:
@@ -43,3 +75,41 @@ def _read_version() -> str:
         cursor.execute(f"SELECT token FROM {VERSION_TABLE} ORDER BY id")  # noqa: S608
         tokens = ",".join(token for (token,) in cursor.fetchall())
     return hashlib.sha256(tokens.encode()).hexdigest()[:32]
+
+
+def kept_under_version(key: Hashable, read: Callable[[], T]) -> T:
+    """`read()`, kept in this process under the current version.
+
+    Only for a reading of tables whose every write changes the version (migrations 0018
+    and 0023), returned as a value no caller changes (a tuple, not a list). A reading
+    kept under a version is what the database held at that version: a writer changes
+    the version in its own transaction, and a version never comes back.
+    """
+    versioned = (key, counts_version())
+    with _kept_lock:
+        if versioned in _kept:
+            _kept.move_to_end(versioned)
+            return _kept[versioned]  # type: ignore[return-value]
+    value = read()
+    with _kept_lock:
+        _kept[versioned] = value
+        while len(_kept) > KEPT_READINGS:
+            _kept.popitem(last=False)
+    return value
+
+
+def kept_rows(queryset: QuerySet[M]) -> tuple[M, ...]:
+    """The queryset's objects, kept under the version when its statement reads only
+    VERSIONED_TABLES (the choices of a campaign, tag or exemption select); read afresh
+    otherwise. The objects are shared: read them, never change them."""
+    prefetches = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+    if prefetches:  # statements of their own, reading tables not named in the SQL here
+        return tuple(queryset.all())
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # none(), or an empty IN list: no statement to run
+        return ()
+    if not set(TABLE_READ.findall(sql)) <= VERSIONED_TABLES:
+        return tuple(queryset.all())  # a copy: the queryset itself keeps no rows
+    key: tuple[Any, ...] = ("rows", queryset.db, sql, tuple(params))
+    return kept_under_version(key, lambda: tuple(queryset.all()))

@@ -19,11 +19,14 @@ from typing import Any
 import django_filters
 from django import forms, template
 from django.forms import BoundField
+from django.forms.models import ModelChoiceIterator
 from django.forms.widgets import ChoiceWidget
 from django.http import QueryDict
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from requests_app.models.versions import kept_rows
 
 register = template.Library()
 
@@ -150,6 +153,8 @@ def widget_html(field: BoundField) -> str:
     own_render = type(widget).render is not forms.Widget.render
     if not known or own_render or field.field.localize or field.field.show_hidden_initial:
         return str(field)
+    if isinstance(widget, ChoiceWidget) and isinstance(widget.choices, ModelChoiceIterator):
+        widget.choices = model_choices(field.field)  # type: ignore[arg-type]
     attrs = field.build_widget_attrs({}, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
@@ -302,12 +307,27 @@ def choices_of(
         widget = field.widget
         if not isinstance(widget, ChoiceWidget):
             continue
-        # Iterated, not list(): a model choice iterator's len() is a COUNT query.
-        choices = [choice for choice in getattr(field, "choices", widget.choices)]
         if isinstance(field, forms.ModelChoiceField):
+            choices = model_choices(field)
             widget.choices = choices  # read once; a fixed list is left as it is, unchanged
+        else:
+            choices = [choice for choice in getattr(field, "choices", widget.choices)]
         found.append((name, tuple((str(value), str(label)) for value, label in choices)))
     return found
+
+
+def model_choices(field: forms.ModelChoiceField) -> list[tuple[Any, Any]]:
+    """The choices the field's iterator gives, from its queryset's rows as `kept_rows`
+    keeps them: a campaign, tag or exemption select asks the database only after a
+    change to those tables."""
+    if field.queryset is None:
+        return []
+    iterator = field.iterator(field)
+    choices: list[tuple[Any, Any]] = []
+    if field.empty_label is not None:
+        choices.append(("", field.empty_label))
+    choices.extend(iterator.choice(item) for item in kept_rows(field.queryset))
+    return choices
 
 
 def keep(key: Hashable, markup: str) -> None:

@@ -139,6 +139,7 @@ def test_the_trail_page_runs_the_same_queries_for_3_or_30_entries(
     def add(number: int) -> int:
         for _ in range(number):
             record_audit(actor=world.editor, action="request.edited", obj=world.foi_request)
+        owner_client.get(url)  # what a first view reads and the process keeps is not counted
         with CaptureQueriesContext(connection) as queries:
             assert owner_client.get(url).status_code == 200
         return len(queries.captured_queries)
