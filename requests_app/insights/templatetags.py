@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.insights.tables import Percent, html_text
-from requests_app.models import Campaign, FoiRequest, NonWorkingDay, PublicBody
+from requests_app.models import Campaign, FoiRequest, PublicBody
 from requests_app.models.versions import counts_version
 from requests_app.reports.statistics import RequestStatistics, request_statistics
 
@@ -49,13 +49,12 @@ def cached_statistics(
 
     They are kept under `counts_version`, which the database changes with every statement
     that writes a column the figures read (the requests' owner, campaign, visibility, body,
-    regime, dates and status, their events, their bodies' calendars: migration 0021), and
-    under the non-working days and the day ("overdue" and "due by now" move with it).
+    regime, dates and status, their events, their bodies' calendars: migration 0021; the
+    non-working days: 0023), and under the day ("overdue" and "due by now" move with it).
     Reading the version costs the same for a campaign of ten requests or ten thousand.
     """
     subject_key = f"{type(subject).__name__}:{subject.pk}"
-    days = hash(NonWorkingDay.engine_days())
-    key = f"headline:{subject_key}:{user_id}:{today.isoformat()}:{counts_version()}:{days}"
+    key = f"headline:{subject_key}:{user_id}:{today.isoformat()}:{counts_version()}"
     figures = cache.get(key)
     if figures is None:
         figures = request_statistics(requests, today=today)

@@ -78,7 +78,7 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requests_app", "0020_message_review_queue"),
+        ("requests_app", "0022_calendar_day_order"),
     ]
 
     operations = [migrations.RunPython(install_triggers, drop_triggers)]

@@ -15,10 +15,10 @@ needs it added there.
 The token is written in the writer's own transaction, so a reader sees the new version
 exactly when it can see the change, and a version never comes back once it has changed.
 
-The version also changes with any write to the small tables nearly every page reads
-(campaigns, tags, exemptions, non-working days; a membership's role: migration 0023), so
-a process keeps what it read of those under the version (`kept_under_version`) instead
-of asking the database again on every page view.
+The version also changes with any write, to any column, of the small tables nearly
+every page reads (campaigns, tags, exemptions, non-working days, memberships: migration
+0023), so a process keeps what it read of those under the version
+(`kept_under_version`) instead of asking the database again on every page view.
 """
 
 from __future__ import annotations
