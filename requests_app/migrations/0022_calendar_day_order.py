@@ -18,7 +18,7 @@ def refresh_sqlite_statistics(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0020_message_review_queue'),
+        ('requests_app', '0021_counts_version_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
