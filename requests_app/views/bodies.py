@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from requests_app.casework.filters import PublicBodyFilter
 from requests_app.models import FoiRequest, NonWorkingDay, PublicBody
-from requests_app.views.listing import deadline_rows, paginate, table_rows
+from requests_app.views.listing import deadline_rows, paginate, table_rows, versioned_count_key
 
 SEARCH_LIMIT = 20
 
@@ -30,7 +30,9 @@ def body_list(request: HttpRequest) -> HttpResponse:
 def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
     body = get_object_or_404(PublicBody.objects.prefetch_related("tags"), slug=slug)
     requests = FoiRequest.objects.visible_to(request.user).filter(public_body=body)
-    page = paginate(request, table_rows(requests.with_list_relations().by_next_deadline()))
+    rows = table_rows(requests.with_list_relations().by_next_deadline())
+    # Every column the count reads (visibility and body) is one counts_version watches.
+    page = paginate(request, rows, count_key=versioned_count_key(request, "body", body.pk))
     today = timezone.localdate()
     context = {
         "body": body,

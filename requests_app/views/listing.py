@@ -226,9 +226,9 @@ def versioned_count_key(request: HttpRequest, *parts: object) -> str:
     `counts_version`.
 
     The version (kept by the database's triggers) changes with every statement that
-    moves a request's owner, campaign, visibility, status or next deadline, adds or
+    moves a request's owner, campaign, visibility, status, next deadline or body, adds or
     removes one, or changes a membership: a count that reads nothing else may be kept
-    under it. A count narrowed by any other column (body, tag, dates, text) must not.
+    under it. A count narrowed by any other column (tag, sent dates, text) must not.
     A large archive's campaigner waited on counting thousands of requests on every view.
     """
     narrowed = ":".join(str(part) for part in parts)

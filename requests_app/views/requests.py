@@ -74,7 +74,7 @@ DEADLINE_LABELS = {
 
 # The filters that read only columns `counts_version` watches (the overdue box reads the
 # day too): a list narrowed by these alone keeps its count under the version.
-VERSIONED_FILTERS = frozenset({"status", "campaign", "overdue"})
+VERSIONED_FILTERS = frozenset({"status", "campaign", "public_body", "overdue"})
 
 
 def request_filterset(request: HttpRequest) -> FoiRequestFilter:
@@ -117,10 +117,12 @@ def list_count_key(request: HttpRequest, filterset: FoiRequestFilter, today: dt.
     if not chosen.keys() <= VERSIONED_FILTERS:
         return None
     campaign = chosen.get("campaign")
+    body = chosen.get("public_body")
     return versioned_count_key(
         request,
         ",".join(sorted(chosen.get("status", ()))),
         campaign.pk if campaign else "",
+        body.pk if body else "",
         today.isoformat() if chosen.get("overdue") else "",
     )
 

@@ -293,7 +293,7 @@ def test_the_count_kept_under_the_counts_version_follows_every_change_it_counts(
     assert count_line(alice_client.get(reverse("request_list"))) == "2 requests"
 
 
-def test_a_count_narrowed_by_a_column_the_version_does_not_watch_is_counted_afresh(
+def test_a_count_narrowed_by_a_body_follows_a_request_moved_without_save(
     alice_client: Client, user: AbstractBaseUser, body: models.PublicBody
 ) -> None:
     moved, _ = FoiRequestFactory.create_batch(2, owner=user, public_body=body)
@@ -302,3 +302,24 @@ def test_a_count_narrowed_by_a_column_the_version_does_not_watch_is_counted_afre
     other = PublicBodyFactory()
     models.FoiRequest.objects.filter(pk=moved.pk).update(public_body=other)
     assert count_line(alice_client.get(url)) == "1 request"
+
+
+def test_the_body_pages_count_follows_a_request_moved_without_save(
+    alice_client: Client, user: AbstractBaseUser, body: models.PublicBody
+) -> None:
+    moved, *_ = FoiRequestFactory.create_batch(listing.PAGE_SIZE + 1, owner=user, public_body=body)
+    assert "Page 1 of 2" in alice_client.get(body.get_absolute_url()).text
+    models.FoiRequest.objects.filter(pk=moved.pk).update(public_body=PublicBodyFactory())
+    assert "Page 1 of 2" not in alice_client.get(body.get_absolute_url()).text
+
+
+def test_a_count_narrowed_by_what_the_version_does_not_watch_is_counted_afresh(
+    alice_client: Client, user: AbstractBaseUser, body: models.PublicBody
+) -> None:
+    tagged, untagged = FoiRequestFactory.create_batch(2, owner=user, public_body=body)
+    tag = TagFactory(name="Kelp", slug="kelp")
+    tagged.tags.add(tag)
+    url = reverse("request_list") + "?tag=kelp"
+    assert count_line(alice_client.get(url)) == "1 request"
+    untagged.tags.add(tag)  # a request's tags are no part of the version
+    assert count_line(alice_client.get(url)) == "2 requests"
