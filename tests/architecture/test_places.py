@@ -10,7 +10,8 @@ from requests_app import forms as shared_forms
 from tests.architecture.source import APP, calls
 
 # The app's wiring, the audit trail every area writes, the shared form fields, the health
-# check, the seed data, and the small helpers of the lowest layer. Anything else belongs in
+# check, the seed data, and the small helpers of the lowest layer (one page's links reversed
+# once, kept readings per request). Anything else belongs in
 # an area's package.
 TOP_LEVEL_MODULES = {
     "__init__.py",
@@ -21,6 +22,7 @@ TOP_LEVEL_MODULES = {
     "files.py",
     "forms.py",
     "health.py",
+    "links.py",
     "per_request.py",
     "queueing.py",
     "seed_data.py",
