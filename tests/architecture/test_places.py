@@ -10,9 +10,8 @@ from requests_app import forms as shared_forms
 from tests.architecture.source import APP, calls
 
 # The app's wiring, the audit trail every area writes, the shared form fields, the health
-# check, the seed data, and the small helpers of the lowest layer (one page's links reversed
-# once, kept readings per request). Anything else belongs in
-# an area's package.
+# check, the seed data, and the small helpers of the lowest layer (readings kept per page
+# view, links reversed once per page). Anything else belongs in an area's package.
 TOP_LEVEL_MODULES = {
     "__init__.py",
     "admin.py",
