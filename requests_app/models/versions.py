@@ -53,8 +53,10 @@ VERSIONED_TABLES = frozenset(
         "requests_app_membership",
     }
 )
-# Every table a statement of Django's reads, subqueries' included, follows FROM or JOIN.
-TABLE_READ = re.compile(r'\b(?:FROM|JOIN)\s+"(\w+)"')
+# Every table a statement reads, its subqueries' included, follows FROM or JOIN, quoted
+# (Django's own) or not (raw SQL). Any other name found there (`EXTRACT(YEAR FROM day)`)
+# is no versioned table either: the statement is read afresh, never kept by mistake.
+TABLE_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?([\w.]+)"?', re.IGNORECASE)
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)

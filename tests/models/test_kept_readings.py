@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.test import Client
 from django.urls import reverse
 
@@ -71,6 +72,17 @@ def test_a_reading_of_another_table_is_read_afresh() -> None:
         )
     assert counts_version() == version  # a body's name is no part of the version
     assert [found.name for found in kept_rows(bodies)] == ["Renamed body"]
+
+
+def test_raw_sql_reading_another_table_is_read_afresh() -> None:
+    tag = TagFactory(name="Kelp", slug="kelp")
+    counted = RawSQL(
+        "SELECT count(*) FROM requests_app_publicbody_tags WHERE tag_id = %s", [tag.pk]
+    )
+    tags = models.Tag.objects.filter(pk=tag.pk).annotate(bodies_tagged=counted)
+    assert [found.bodies_tagged for found in kept_rows(tags)] == [0]
+    PublicBodyFactory().tags.add(tag)
+    assert [found.bodies_tagged for found in kept_rows(tags)] == [1]
 
 
 def test_a_prefetch_of_another_table_is_read_afresh() -> None:
