@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from playwright.sync_api import Browser
+from pytest_django import plugin as pytest_django_plugin
 
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.guards import invented_in, invented_in_outbox, recording_smtp_recipients
@@ -48,6 +49,18 @@ def _tasks_run_inline() -> Iterator[None]:
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that flush the database run after every test that reads what the data
+    migrations loaded (the exemptions, the public bodies), as Django runs them.
+
+    pytest-django puts them in that order first; pytest then moves the tests that share
+    Playwright's session-wide `browser_name` parameter next to the first of them, which
+    brought the browser tests, which flush, in front of database tests that came later.
+    Sorting again, last, keeps that grouping within each kind of test."""
+    pytest_django_plugin.pytest_collection_modifyitems(items)
 
 
 def pytest_configure(config: pytest.Config) -> None:

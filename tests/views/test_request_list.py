@@ -141,12 +141,12 @@ def test_a_malformed_date_shows_an_error_not_a_500(
     assert references(response) == []
 
 
-@pytest.mark.parametrize("page", ["abc", "9999", "-1", "0", ""])
+@pytest.mark.parametrize("page_number", ["abc", "9999", "-1", "0", ""])
 def test_bad_page_numbers_do_not_fail(
-    page: str, alice_client: Client, user: AbstractBaseUser
+    page_number: str, alice_client: Client, user: AbstractBaseUser
 ) -> None:
     FoiRequestFactory.create_batch(55, owner=user)
-    response = alice_client.get(reverse("request_list"), {"page": page})
+    response = alice_client.get(reverse("request_list"), {"page": page_number})
     assert response.status_code == 200
     assert len(response.context["rows"]) in (50, 5)
 
