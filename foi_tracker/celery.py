@@ -50,6 +50,11 @@ app.conf.beat_schedule = {
         "task": "search.match_saved_searches",
         "schedule": crontab(minute=30),
     },
+    # SQLite's planner statistics, which it never refreshes itself (PostgreSQL's are).
+    "work-refresh-statistics": {
+        "task": "work.refresh_statistics",
+        "schedule": crontab(minute=50, hour=2),
+    },
     "fixity-check": {
         "task": "fixity.check",
         "schedule": crontab(minute=45, hour=3, day_of_week="sunday"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -50,6 +50,23 @@ def refresh_open_deadlines() -> int:
     for start in range(0, len(ids), REFRESH_CHUNK):
         _refresh_chunk(ids[start : start + REFRESH_CHUNK], extra_days)
     return len(ids)
+
+
+def refresh_planner_statistics() -> bool:
+    """SQLite's planner statistics brought up to date; True if there was work to do.
+
+    SQLite plans from what ANALYZE last wrote and never refreshes it itself. An index that
+    was empty then (the replies waiting for review, on a new archive) has no statistics
+    at all, and SQLite then prefers one it has figures for: the dashboard walked every
+    reply's date to find fifty waiting. `analysis_limit` reads a sample of each index, so
+    a large archive takes a moment. PostgreSQL's autovacuum does this by itself.
+    """
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit = 1000")
+        cursor.execute("ANALYZE")
+    return True
 
 
 def _refresh_chunk(ids: list[int], extra_days: tuple[object, ...]) -> None:

@@ -23,3 +23,9 @@ def schedule_deadline_refresh() -> None:
 def requeue_stranded() -> dict[str, int]:
     """Queue again work that waited too long for a worker or whose worker died (beat)."""
     return requeue_stranded_work(now=timezone.now())
+
+
+@shared_task(name="work.refresh_statistics")
+def refresh_statistics() -> bool:
+    """The database's planner statistics brought up to date (beat, daily)."""
+    return services.refresh_planner_statistics()
