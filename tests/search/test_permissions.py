@@ -232,3 +232,57 @@ def test_the_index_agrees_with_visible_to_for_every_user(
         assert {h.object.pk for h in hits if h.kind == "request"} == expected_requests, person
         assert {h.object.pk for h in hits if h.kind == "message"} == expected_messages, person
         assert {h.object.pk for h in hits if h.kind == "page"} == expected_pages, person
+
+
+@pytest.fixture(params=["a branch per campaign", "one branch for all campaigns"])
+def campaign_branches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL reads a member of few campaigns one campaign at a time, others at once."""
+    from requests_app.search import postgres
+
+    limit = 5 if request.param == "a branch per campaign" else 0
+    monkeypatch.setattr(postgres, "CAMPAIGN_BRANCHES", limit)
+
+
+@pytest.mark.usefixtures("campaign_branches")
+def test_both_ways_of_reading_campaigns_find_the_same(other_user: User, world: World) -> None:
+    # mallory is in two campaigns: either way, each shared request once, no private one.
+    assert requests_found(other_user, "asbestos") == {
+        world.alice_shared.pk,
+        world.carol_shared.pk,
+        world.mallory_private.pk,
+        world.mallory_club.pk,
+    }
+    facets = search(other_user, "asbestos").facets
+    assert {item.label: item.count for item in facets["campaign"]} == {
+        "Open Hospitals": 2 * 3,
+        "Secret Club": 3,
+    }
+
+
+@pytest.mark.usefixtures("campaign_branches")
+def test_a_request_moved_out_of_the_users_campaigns_vanishes_at_once(
+    user: User, other_user: User, world: World
+) -> None:
+    world.carol_shared.campaign = world.secret_club
+    world.carol_shared.save()
+    assert search(user, "carolword").total == 0
+    assert world.carol_shared.pk not in requests_found(user, "asbestos")
+    assert search(other_user, "carolword").total == 3
+
+
+def test_only_a_member_of_few_campaigns_searching_words_alone_has_a_branch_each(
+    other_user: User, world: World, campaign: models.Campaign
+) -> None:
+    from requests_app.search.engine import filters_from, plan_for
+    from requests_app.search.postgres import campaign_groups
+    from requests_app.search.query import parse_query
+
+    def groups(person: User, **filters: Any) -> set[frozenset[str]]:
+        plan = plan_for(person, parse_query("asbestos"), filters_from(**filters))
+        return {frozenset(group.split(", ")) for group in campaign_groups(plan)}
+
+    hospitals, club = str(campaign.pk), str(world.secret_club.pk)
+    assert groups(other_user) == {frozenset({hospitals}), frozenset({club})}
+    assert groups(other_user, kind="page") == {frozenset({hospitals, club})}
+    assert groups(world.carol) == {frozenset({hospitals})}
+    assert groups(UserFactory.create(username="loner")) == set()
