@@ -58,13 +58,13 @@ def refresh_planner_statistics() -> bool:
     SQLite plans from what ANALYZE last wrote and never refreshes it itself. An index that
     was empty then (the replies waiting for review, on a new archive) has no statistics
     at all, and SQLite then prefers one it has figures for: the dashboard walked every
-    reply's date to find fifty waiting. `analysis_limit` reads a sample of each index, so
-    a large archive takes a moment. PostgreSQL's autovacuum does this by itself.
+    reply's date to find fifty waiting. Every row is read (0.2 s at 20,000 requests): the
+    sampled figures of `analysis_limit` misled it into a 38 ms plan for the dashboard's
+    open requests. PostgreSQL's autovacuum does this by itself.
     """
     if connection.vendor != "sqlite":
         return False
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA analysis_limit = 1000")
         cursor.execute("ANALYZE")
     return True
 
