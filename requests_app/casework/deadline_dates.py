@@ -4,8 +4,8 @@ A date the request has moved past (the response came, the review was decided) is
 shown: `FoiRequest.live_dates` says which apply, and the query asks only for those.
 
 A month of a large archive has thousands of dates; the month page shows a few of each day
-(`month_entries`): the database counts each day's dates in its indexes and reads only the
-first few of each day, so the page reads what it shows and counts the rest.
+(`month_entries`): the database ranks the dates, counts each day's and returns only those
+shown, so the page reads what it shows.
 """
 
 # The month's SQL is put together from constants, table and column names and integers;
@@ -179,13 +179,13 @@ def month_entries(
     of those on the days in [month], in date order; one query.
 
     The list shows what the grid shows, in another form: a busy month's first few hundred
-    entries would fill its first days only, and more than double the page. The database
-    counts each day's dates and reads only each day's first few (`_month_sql`): a busy
-    month costs a count of its dates, not thousands of entries sorted, built and thrown
-    away.
+    entries would fill its first days only, and more than double the page. The dates are
+    ranked inside the database (each day's by reference) and only the ranked-in rows are
+    joined to their request's title and body: a busy month costs a sort of its narrow
+    rows, not thousands of entries built and thrown away.
     """
     try:
-        sql, params = _month_sql(requests, grid, per_day, connections[requests.db].vendor)
+        sql, params = _ranked_sql(requests, grid, per_day, connections[requests.db].vendor)
     except EmptyResultSet:  # the caller's filter matches nothing
         return MonthEntries({}, {}, [], 0)
     with connections[requests.db].cursor() as cursor:
@@ -203,113 +203,64 @@ def month_entries(
     return MonthEntries(by_day, day_counts, shown, month_count)
 
 
-def _month_sql(
+def _ranked_sql(
     requests: QuerySet[FoiRequest], grid: tuple[dt.date, dt.date], per_day: int, vendor: str
-) -> tuple[str, list[Any]]:
-    """(date, kind, the day's count, what an entry shows of its request) for the first
-    `per_day` dates of each day of [grid] that still apply (`live_dates_of`), each day's
-    in reference order.
-
-    Each kind of date is read off its own index (`calendar_*`, in each day's reference
-    order with what filters it): the days' counts from the indexes alone, and each day's
-    first few of each kind as the index's first keys of that day. Only those few of each
-    kind are ranked together, and only the ranked-in rows joined to their request's title
-    and body: a day with hundreds of dates costs their count, not their sort.
-    """
-    table, bodies = FoiRequest._meta.db_table, PublicBody._meta.db_table
-    wanted = _where_of(requests)
-    dated = [_dated_in(field, wanted, grid) for field in FIELDS]
-    first = [
-        _first_of_day(order, field, wanted, per_day, vendor) for order, field in enumerate(FIELDS)
-    ]
-    # ROW_NUMBER() needs SQLite 3.25 or PostgreSQL. CROSS JOIN keeps SQLite's join in the
-    # order written (the few ranked rows, then their requests): on a small archive it
-    # otherwise scanned every request to look each up among the ranked ones.
+) -> tuple[str, tuple[Any, ...]]:
+    # Portable SQL: ROW_NUMBER() and COUNT() OVER need SQLite 3.25 or PostgreSQL.
+    union_sql, union_params = _dated_sql(requests, grid)
+    if vendor == "postgresql":
+        union_sql, union_params = _lists_as_arrays(union_sql, union_params)
+    # References in code point order, as Python (calendar_entries) and SQLite sort them:
+    # on PostgreSQL, sorting by the database's collation took most of the statement.
+    reference = 'reference COLLATE "C"' if vendor == "postgresql" else "reference"
     sql = f"""
-        WITH days AS (
-            SELECT dated, COUNT(*) AS day_count
-            FROM ({" UNION ALL ".join(sql for sql, _ in dated)}) AS entry
-            GROUP BY dated
-        ), candidate AS (
-            {" UNION ALL ".join(sql for sql, _ in first)}
-        ), ranked AS (
-            SELECT candidate.*, ROW_NUMBER() OVER (
-                PARTITION BY candidate.dated
-                ORDER BY candidate.reference, candidate.field_order
-            ) AS day_rank
-            FROM candidate
-        )
         SELECT ranked.dated, ranked.field_order, ranked.day_count,
                r.reference, r.title, r.status, r.next_due_on, b.name, b.short_name
-        FROM ranked CROSS JOIN {table} r CROSS JOIN {bodies} b
-        WHERE ranked.day_rank <= %s AND r.id = ranked.pk AND b.id = r.public_body_id
-        ORDER BY ranked.dated, ranked.reference, ranked.field_order
+        FROM (
+            SELECT entry.pk, entry.reference, entry.dated, entry.field_order,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY entry.dated ORDER BY entry.{reference}, entry.field_order
+                   ) AS day_rank,
+                   COUNT(*) OVER (PARTITION BY entry.dated) AS day_count
+            FROM ({union_sql}) AS entry
+        ) AS ranked
+        JOIN {FoiRequest._meta.db_table} r ON r.id = ranked.pk
+        JOIN {PublicBody._meta.db_table} b ON b.id = r.public_body_id
+        WHERE ranked.day_rank <= %s
+        ORDER BY ranked.dated, ranked.{reference}, ranked.field_order
     """
-    params = [*(p for _, ps in dated for p in ps), *(p for _, ps in first for p in ps), per_day]
-    if vendor == "postgresql":
-        return _lists_as_arrays(sql, params)
-    return sql, params
+    return sql, (*union_params, per_day)
 
 
-def _dated_in(
-    field: str, wanted: tuple[str, list[Any]], grid: tuple[dt.date, dt.date]
+def _dated_sql(
+    requests: QuerySet[FoiRequest], grid: tuple[dt.date, dt.date]
 ) -> tuple[str, list[Any]]:
-    """The `field` (as `dated`) of each wanted request whose `field` in [grid] applies."""
-    table = FoiRequest._meta.db_table
-    where, params = _applying(field, wanted, "BETWEEN %s AND %s", grid)
-    return f"SELECT {table}.{field} AS dated FROM {table} WHERE {where}", params
-
-
-def _first_of_day(
-    order: int, field: str, wanted: tuple[str, list[Any]], per_day: int, vendor: str
-) -> tuple[str, list[Any]]:
-    """(date, the day's count, request, reference, kind) for the first `per_day` wanted
-    requests of each of `days` by their `field`, read in the order of its index."""
-    table = FoiRequest._meta.db_table
-    on_day, params = _applying(field, wanted, "= days.dated", ())
-    if vendor == "postgresql":
-        # References in code point order, as Python (calendar_entries) and SQLite sort
-        # them, and as the index (CodePointOrder) holds them, whatever the database's
-        # collation.
-        reference = f'{table}.reference COLLATE "C"'
-        first = (
-            f"SELECT {table}.id AS pk, {reference} AS reference FROM {table} "
-            f"WHERE {on_day} ORDER BY {reference} LIMIT %s"
-        )
-        sql = (
-            f"SELECT days.dated, days.day_count, few.pk, few.reference, {order} AS field_order "
-            f"FROM days CROSS JOIN LATERAL ({first}) AS few"
-        )
-    else:  # SQLite has no LATERAL: the day's first few are a list its loop over days reads
-        first = f"SELECT {table}.id FROM {table} WHERE {on_day} ORDER BY {table}.reference LIMIT %s"
-        sql = (
-            f"SELECT days.dated, days.day_count, e.id AS pk, e.reference, {order} AS field_order "
-            f"FROM days CROSS JOIN {table} e WHERE e.id IN ({first})"
-        )
-    return sql, [*params, per_day]
-
-
-def _applying(
-    field: str, wanted: tuple[str, list[Any]], dated: str, dated_params: tuple[Any, ...]
-) -> tuple[str, list[Any]]:
-    """The WHERE of the wanted requests whose `field` is as `dated` says (`BETWEEN %s AND
-    %s`, `= days.dated`) and still applies (`live_dates_of`).
+    """(request, reference, date, kind) for every date in [grid] that still applies
+    (`live_dates_of`), one SELECT per kind of date so that each reads its own index.
 
     The caller's filter (who may see what, a campaign) is compiled once and repeated in
-    each kind's count and first few: building ten querysets cost more than running them.
+    each: building five querysets cost more than running them.
     """
     table = FoiRequest._meta.db_table
-    statuses = LIVE_STATUSES[field]
-    conditions = [
-        wanted[0],
-        f"{table}.{field} {dated}",
-        f"{table}.status IN ({', '.join(['%s'] * len(statuses))})",
-    ]
-    params = [*wanted[1], *dated_params, *map(str, statuses)]
-    if field == "due_on":  # an extension replaces the first date (live_dates_of)
-        conditions.append(f"NOT ({table}.status = %s AND {table}.extended_due_on IS NOT NULL)")
-        params.append(str(Status.EXTENDED))
-    return " AND ".join(conditions), params
+    wanted, wanted_params = _where_of(requests)
+    branches, params = [], []
+    for order, field in enumerate(FIELDS):
+        statuses = LIVE_STATUSES[field]
+        conditions = [
+            wanted,
+            f"{table}.{field} BETWEEN %s AND %s",
+            f"{table}.status IN ({', '.join(['%s'] * len(statuses))})",
+        ]
+        params += [*wanted_params, *grid, *map(str, statuses)]
+        if field == "due_on":  # an extension replaces the first date (live_dates_of)
+            conditions.append(f"NOT ({table}.status = %s AND {table}.extended_due_on IS NOT NULL)")
+            params.append(str(Status.EXTENDED))
+        branches.append(
+            f"SELECT {table}.id AS pk, {table}.reference AS reference, "
+            f"{table}.{field} AS dated, {order} AS field_order "
+            f"FROM {table} WHERE {' AND '.join(conditions)}"
+        )
+    return " UNION ALL ".join(branches), params
 
 
 # `column IN (%s, %s, …)`, not `NOT IN`: PostgreSQL takes the list as one array instead.
@@ -319,8 +270,8 @@ IN_LIST = re.compile(r"(?<!NOT) IN \((%s(?:, %s)*)\)")
 def _lists_as_arrays(sql: str, params: list[Any]) -> tuple[str, list[Any]]:
     """Each `IN (%s, %s, …)` as `= ANY(%s)` with the values in one array.
 
-    The statement repeats the caller's filter ten times, and a member of fifty campaigns
-    made it some 280 placeholders long with five: psycopg parses a statement of more than
+    The five branches repeat the caller's filter, and a member of fifty campaigns made
+    the statement some 280 placeholders long: psycopg parses a statement of more than
     50 again on every run, and that cost more than the database's work on it.
     """
     if "%%" in sql:  # a literal percent sign: leave the counting of placeholders alone

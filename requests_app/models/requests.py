@@ -422,10 +422,11 @@ class FoiRequest(models.Model):
                 name="request_visibility",
             ),
             # The calendar's dates (casework/deadline_dates.py), each day's in reference
-            # order with what filters them: a month's days are counted from the indexes
-            # alone, and a day's first few entries are its index's first few keys, not a
-            # sort of every date of the month. SQLite has no INCLUDE: what filters is in
-            # the key, after the unique reference, where it changes no order.
+            # order (code point order, as the month's entries are ranked) with what
+            # filters them: a month is a range of each date, read from the index alone,
+            # not a scan of every request for five dates at once. SQLite has no INCLUDE:
+            # what filters is in the key, after the unique reference, where it changes
+            # no order.
             *(
                 models.Index(
                     F(field),
