@@ -419,6 +419,45 @@ def test_a_status_change_reaches_the_index(user: User, archive: Archive) -> None
     assert search(user, "lighthouse", status="successful").total == 2
 
 
+def test_a_status_change_moves_pages_between_kind_and_status_filters(
+    user: User, archive: Archive
+) -> None:
+    # PostgreSQL reads one kind and one status on an index of the entries' copied status.
+    def pages(status: str) -> set[tuple[str, int]]:
+        return set(found(search(user, "lighthouse", kind="page", status=status)))
+
+    page = ("page", archive.page.pk)
+    assert (pages("awaiting_response"), pages("successful")) == ({page}, set())
+    archive.open.status = models.Status.SUCCESSFUL
+    archive.open.save()
+    assert (pages("awaiting_response"), pages("successful")) == (set(), {page})
+
+
+def test_one_kind_and_one_status_are_equalities_the_planner_can_walk_newest_first(
+    user: User, archive: Archive
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite searches through FTS5")
+    from requests_app.search.engine import filters_from, plan_for
+    from requests_app.search.postgres import search_conditions
+    from requests_app.search.query import parse_query
+
+    def conditions(**filters: Any) -> str:
+        plan = plan_for(user, parse_query("lighthouse"), filters_from(**filters))
+        return search_conditions(plan).sql()
+
+    one = conditions(kind="page", status="refused")
+    assert "e.kind = %(kinds)s" in one and "e.status = %(statuses)s" in one
+    assert "e.kind = ANY(%(kinds)s)" in conditions(kind=["message", "page"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'search_entry_kind_status'"
+        )
+        assert cursor.fetchone()[0].endswith("(kind, status, id)")
+
+
 def test_facets_count_what_was_found(user: User, archive: Archive) -> None:
     facets = search(user, "lighthouse").facets
     assert {item.value: item.count for item in facets["kind"]} == {
