@@ -1,4 +1,4 @@
-"""Facts read at most once per page view.
+"""Facts read at most once per page view, and what a process keeps across page views.
 
 A page asks who the user is in several places — the request list's filter, the search,
 the menus all want the user's campaigns — and each asking was a query. Inside a GET or
@@ -9,9 +9,11 @@ Outside a web request (tasks, commands, code calling QuerySets directly) nothing
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from django.http import HttpRequest, HttpResponseBase
 
@@ -45,3 +47,26 @@ class PerRequestMiddleware:
             return self.get_response(request)
         finally:
             _kept.reset(token)
+
+
+class KeptInProcess(Generic[T]):
+    """Values a process keeps across page views under keys that name all they are made
+    of, up to `size` of them, the least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, read: Callable[[], T]) -> T:
+        """The value kept under `key`, or `read()`'s, kept from now on."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = read()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -34,7 +32,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Model, QuerySet
 
-from requests_app.per_request import once_per_request
+from requests_app.per_request import KeptInProcess, once_per_request
 
 # A table of the database's own, not a model: it is no data of the archive (no backup,
 # admin or flush copies it), only a mark of when the data last changed. Each row is one
@@ -61,9 +59,7 @@ TABLE_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?([\w.]+)"?', re.IGNORECASE)
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
 # Readings kept per process: a few per user (memberships) and a few in all (the tables).
-KEPT_READINGS = 4096
-_kept: OrderedDict[Hashable, object] = OrderedDict()
-_kept_lock = threading.Lock()
+_kept: KeptInProcess[Any] = KeptInProcess(4096)
 
 
 def counts_version() -> str:
@@ -87,17 +83,7 @@ def kept_under_version(key: Hashable, read: Callable[[], T]) -> T:
     kept under a version is what the database held at that version: a writer changes
     the version in its own transaction, and a version never comes back.
     """
-    versioned = (key, counts_version())
-    with _kept_lock:
-        if versioned in _kept:
-            _kept.move_to_end(versioned)
-            return _kept[versioned]  # type: ignore[return-value]
-    value = read()
-    with _kept_lock:
-        _kept[versioned] = value
-        while len(_kept) > KEPT_READINGS:
-            _kept.popitem(last=False)
-    return value
+    return _kept.get((key, counts_version()), read)
 
 
 def kept_rows(queryset: QuerySet[M]) -> tuple[M, ...]:

@@ -11,8 +11,6 @@ list, a multi-widget, a custom template) still go through Django's templates.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
@@ -27,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from requests_app.models.versions import kept_rows
+from requests_app.per_request import KeptInProcess
 
 register = template.Library()
 
@@ -252,10 +251,7 @@ def attributes(attrs: dict[str, Any]) -> str:
 # the same for every search made without filters, whatever the words searched for.
 
 # The panels kept per process, the least recently shown dropped first: each is some 10 KB.
-KEPT_PANELS = 256
-
-_panels: OrderedDict[Hashable, str] = OrderedDict()
-_panels_lock = threading.Lock()
+_panels: KeptInProcess[str] = KeptInProcess(256)
 
 
 @register.simple_tag
@@ -266,14 +262,11 @@ def filter_fields(filterset: django_filters.FilterSet, skip: str = "") -> SafeSt
     form = filterset.form
     names = shown_fields(form, skip)
     key = panel_key(filterset, form, names)
-    with _panels_lock:
-        markup = _panels.get(key) if key is not None else None
-        if markup is not None:
-            _panels.move_to_end(key)
-    if markup is None:
-        markup = "".join(form_field(form[name]) for name in names)
-        if key is not None:
-            keep(key, markup)
+
+    def write() -> str:
+        return "".join(form_field(form[name]) for name in names)
+
+    markup = write() if key is None else _panels.get(key, write)
     return mark_safe(markup)  # noqa: S308 - form_field's markup, every part escaped
 
 
@@ -328,10 +321,3 @@ def model_choices(field: forms.ModelChoiceField) -> list[tuple[Any, Any]]:
         choices.append(("", field.empty_label))
     choices.extend(iterator.choice(item) for item in kept_rows(field.queryset))
     return choices
-
-
-def keep(key: Hashable, markup: str) -> None:
-    with _panels_lock:
-        _panels[key] = markup
-        while len(_panels) > KEPT_PANELS:
-            _panels.popitem(last=False)
