@@ -6,19 +6,16 @@ from datetime import date
 from typing import Any
 
 from django import template
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.insights.tables import Percent, html_text
 from requests_app.models import Campaign, FoiRequest, PublicBody
-from requests_app.models.versions import counts_version
+from requests_app.models.versions import cached_under_version
 from requests_app.reports.statistics import RequestStatistics, request_statistics
 
 register = template.Library()
-# Figures kept for a day at most: the version in the key already tells a change apart.
-HEADLINE_SECONDS = 24 * 3600
 
 
 @register.inclusion_tag("requests_app/insights/_headline.html", takes_context=True)
@@ -54,12 +51,10 @@ def cached_statistics(
     Reading the version costs the same for a campaign of ten requests or ten thousand.
     """
     subject_key = f"{type(subject).__name__}:{subject.pk}"
-    key = f"headline:{subject_key}:{user_id}:{today.isoformat()}:{counts_version()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = request_statistics(requests, today=today)
-        cache.set(key, figures, HEADLINE_SECONDS)
-    return figures
+    return cached_under_version(
+        f"headline:{subject_key}:{user_id}:{today.isoformat()}",
+        lambda: request_statistics(requests, today=today),
+    )
 
 
 @register.filter

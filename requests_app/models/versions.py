@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Model, QuerySet
@@ -56,6 +57,10 @@ VERSIONED_TABLES = frozenset(
 # is no versioned table either: the statement is read afresh, never kept by mistake.
 TABLE_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?([\w.]+)"?', re.IGNORECASE)
 
+# Figures kept in the shared cache for a day at most: the version in their key already
+# tells a change apart.
+CACHED_SECONDS = 24 * 3600
+
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
 # Readings kept per process: a few per user (memberships) and a few in all (the tables).
@@ -73,6 +78,12 @@ def _read_version() -> str:
         cursor.execute(f"SELECT token FROM {VERSION_TABLE} ORDER BY id")  # noqa: S608
         tokens = ",".join(token for (token,) in cursor.fetchall())
     return hashlib.sha256(tokens.encode()).hexdigest()[:32]
+
+
+def cached_under_version(key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the shared cache under `key` and the current version: for a
+    figure of columns and tables the version watches (above), whichever process asks."""
+    return cache.get_or_set(f"{key}:{counts_version()}", compute, CACHED_SECONDS)  # type: ignore[return-value]
 
 
 def kept_under_version(key: Hashable, read: Callable[[], T]) -> T:

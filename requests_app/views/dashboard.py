@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,9 +17,9 @@ from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.models import Direction, FoiRequest, Message, NonWorkingDay
 from requests_app.models.correspondence import MessageQuerySet
 from requests_app.models.requests import WAITING_STATUSES, FoiRequestQuerySet
-from requests_app.models.versions import counts_version
+from requests_app.models.versions import cached_under_version
 from requests_app.views.access import signed_in_user
-from requests_app.views.listing import COUNT_SECONDS, RequestRow, deadline_rows, table_rows
+from requests_app.views.listing import RequestRow, deadline_rows, table_rows
 
 OPEN_LIMIT = 50
 DUE_SOON_DAYS = 14
@@ -63,12 +62,10 @@ def open_counts(user_id: int, visible: FoiRequestQuerySet, today: dt.date) -> di
     request, reply or membership that could move a count, by whatever path; the day is
     in the key because "overdue" moves with it.
     """
-    key = f"dashboard-counts:{user_id}:{today.isoformat()}:{counts_version()}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = count_open(visible.with_reply_to_review(), today)
-        cache.set(key, counts, COUNT_SECONDS)
-    return counts
+    return cached_under_version(
+        f"dashboard-counts:{user_id}:{today.isoformat()}",
+        lambda: count_open(visible.with_reply_to_review(), today),
+    )
 
 
 def count_open(visible: FoiRequestQuerySet, today: dt.date) -> dict[str, int]:

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.query import BaseIterable
@@ -16,12 +15,10 @@ from django.utils.functional import cached_property
 
 from requests_app.deadlines.calendars import ExtraNonWorkingDay
 from requests_app.models import FoiRequest
-from requests_app.models.versions import counts_version
+from requests_app.models.versions import cached_under_version
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
-# Counts kept for a day at most: the version in their key already tells a change apart.
-COUNT_SECONDS = 24 * 3600
 # What a row of a request table shows (request_rows in foi_tags.py) and what its deadline
 # arithmetic reads (RequestRow, FoiRequest.working_days_left).
 TABLE_ROW_FIELDS = (
@@ -164,7 +161,8 @@ class KeysFirstPaginator(Paginator):
     Rows are counted up to COUNT_CAP and one more: counting every request of a large
     archive cost more than the page itself, and a list that long says "more than".
 
-    With a `count_key` (`versioned_count_key`), the count is kept in the cache under it.
+    With a `count_key` (`versioned_count_key`), the count is kept in the cache under it
+    and the counts' version (`cached_under_version`).
     """
 
     def __init__(self, *args: Any, count_key: str | None = None, **kwargs: Any) -> None:
@@ -175,12 +173,7 @@ class KeysFirstPaginator(Paginator):
     def count(self) -> int:
         if self.count_key is None:
             return self.counted()
-        key = f"{self.count_key}:{COUNT_CAP}"
-        count = cache.get(key)
-        if count is None:
-            count = self.counted()
-            cache.set(key, count, COUNT_SECONDS)
-        return int(count)
+        return int(cached_under_version(f"{self.count_key}:{COUNT_CAP}", self.counted))
 
     def counted(self) -> int:
         items: QuerySet[Any] = self.object_list  # type: ignore[assignment]
@@ -222,8 +215,8 @@ def paginate(
 
 
 def versioned_count_key(request: HttpRequest, *parts: object) -> str:
-    """A key for a count of the user's visible requests narrowed by `parts`, under
-    `counts_version`.
+    """A key for a count of the user's visible requests narrowed by `parts`, kept under
+    `counts_version` (`cached_under_version`).
 
     The version (kept by the database's triggers) changes with every statement that
     moves a request's owner, campaign, visibility, status, next deadline or body, adds or
@@ -232,4 +225,4 @@ def versioned_count_key(request: HttpRequest, *parts: object) -> str:
     A large archive's campaigner waited on counting thousands of requests on every view.
     """
     narrowed = ":".join(str(part) for part in parts)
-    return f"request-count:{request.user.pk}:{counts_version()}:{narrowed}"
+    return f"request-count:{request.user.pk}:{narrowed}"
