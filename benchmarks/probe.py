@@ -8,7 +8,9 @@ against DATABASE_URL and, for every page of the plan, times:
 - the page's own SQL replayed bare on a cursor, in the same order, with the same
   parameters, every row fetched;
 - the trivial view: a login-required view that answers "ok" through the same middleware,
-  less its own (session and user) SQL, so that the floor does not count that SQL twice.
+  less its own (session and user) SQL, so that the floor does not count that SQL twice;
+- where the tree keeps whole pages (FOI_PAGE_CACHE), the page rendered afresh, as its
+  first view after any change to the data is, beside that view's own floor.
 
 floor = SQL bare + trivial view's time beyond its SQL. Where a page stays above its floor,
 `time_split` says where the rest goes: a few views under cProfile, each function's own
@@ -28,7 +30,8 @@ import statistics
 import sys
 import time
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -213,6 +216,22 @@ def summary(samples: list[float]) -> dict[str, float]:
     return {"p50": statistics.median(samples), "p95": percentile(samples, 0.95)}
 
 
+@contextmanager
+def pages_rendered_afresh() -> Iterator[bool]:
+    """Whole pages not kept while inside; says whether the tree keeps them at all."""
+    from django.conf import settings
+
+    keeping = getattr(settings, "FOI_PAGE_CACHE", None)
+    if not keeping:
+        yield False
+        return
+    settings.FOI_PAGE_CACHE = False
+    try:
+        yield True
+    finally:
+        settings.FOI_PAGE_CACHE = keeping
+
+
 def measure(plan: dict[str, Any], runs: int) -> dict[str, Any]:
     from django.contrib.auth.models import User
     from django.test import Client
@@ -233,7 +252,7 @@ def measure(plan: dict[str, Any], runs: int) -> dict[str, Any]:
                 continue
             app = summary(timed(partial(client.get, url), runs))
             bare = summary(timed(partial(replay, statements), runs))
-            results["pages"][name] = {
+            page = results["pages"][name] = {
                 "url": url,
                 "app": app,
                 "sql": bare,
@@ -241,8 +260,18 @@ def measure(plan: dict[str, Any], runs: int) -> dict[str, Any]:
                 "floor": bare["p50"] + overhead,
                 "queries": len(statements),
                 "html_bytes": size,
-                "split": time_split(client, url),
             }
+            with pages_rendered_afresh() as kept_otherwise:
+                if kept_otherwise:
+                    rendered_sql, _, _ = captured_sql(client, url)
+                    rendered_bare = summary(timed(partial(replay, rendered_sql), runs))
+                    page["rendered"] = {
+                        "app": summary(timed(partial(client.get, url), runs)),
+                        "floor": rendered_bare["p50"] + overhead,
+                        "queries": len(rendered_sql),
+                    }
+                # where a rendering's time goes: a kept page's is the trivial view's
+                page["split"] = time_split(client, url)
     return results
 
 

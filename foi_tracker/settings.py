@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "requests_app.views.page_cache.csrf_placeholder",
             ],
             # Each area keeps its template tags beside its code; templates load them by
             # these names ({% load alert_tags %}). foi_tags, the site's own, is found in
@@ -91,6 +92,19 @@ TEMPLATES = [
         },
     },
 ]
+
+# The main pages are kept whole per user under the pages version (views/page_cache.py),
+# in each process's memory: a page is at most about 120 KB.
+FOI_PAGE_CACHE = env.bool("FOI_PAGE_CACHE", default=True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
 
 
 def _database() -> dict[str, object]:

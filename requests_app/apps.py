@@ -13,8 +13,12 @@ class RequestsAppConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from requests_app.mail import checks  # noqa: F401 - registers the deployment checks
+        from requests_app.models.versions import install_pages_version_triggers
         from requests_app.search.indexing import reinstall_triggers_after_migrating
 
         post_migrate.connect(
             reinstall_triggers_after_migrating, dispatch_uid="requests_app.search.triggers"
+        )
+        post_migrate.connect(
+            install_pages_version_triggers, dispatch_uid="requests_app.pages_version.triggers"
         )

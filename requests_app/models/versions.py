@@ -19,6 +19,11 @@ The version also changes with any write, to any column, of the small tables near
 every page reads (campaigns, tags, exemptions, non-working days, memberships: migration
 0023), so a process keeps what it read of those under the version
 (`kept_under_version`) instead of asking the database again on every page view.
+
+A second version, the pages version (migration 0025), changes with any write to any
+table but the few no page shows: whole pages are kept under it (views/page_cache.py).
+Its triggers go on every table after each `migrate` (`install_pages_version_triggers`),
+so no table is left out, whichever migration adds it.
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 
 from requests_app.per_request import KeptInProcess, once_per_request
@@ -41,6 +47,22 @@ from requests_app.per_request import KeptInProcess, once_per_request
 # slot no other open transaction holds (`FOR UPDATE SKIP LOCKED`), so writers never
 # queue behind one another for it; SQLite has one writer at a time and one slot.
 VERSION_TABLE = "requests_app_countsversion"
+
+PAGES_VERSION_TABLE = "requests_app_pagesversion"
+# The tables whose writes leave the pages version alone: the versions themselves, and
+# what signing in and out writes (sessions, django-axes' log of attempts), which no page
+# kept under the version shows.
+PAGES_UNWATCHED = frozenset(
+    {
+        VERSION_TABLE,
+        PAGES_VERSION_TABLE,
+        "django_migrations",
+        "django_session",
+        "axes_accessattempt",
+        "axes_accessfailurelog",
+        "axes_accesslog",
+    }
+)
 
 # The tables whose every write, to any column, changes the version (migration 0023).
 VERSIONED_TABLES = frozenset(
@@ -73,11 +95,87 @@ def counts_version() -> str:
     return once_per_request("counts_version", _read_version)
 
 
-def _read_version() -> str:
+def _read_version(table: str = VERSION_TABLE) -> str:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {VERSION_TABLE} ORDER BY id")  # noqa: S608
+        cursor.execute(f"SELECT token FROM {table} ORDER BY id")  # noqa: S608
         tokens = ",".join(token for (token,) in cursor.fetchall())
     return hashlib.sha256(tokens.encode()).hexdigest()[:32]
+
+
+def pages_version() -> str:
+    """The version of everything a page may show (migration 0025): it changes with any
+    write to any table but PAGES_UNWATCHED."""
+    return once_per_request("pages_version", lambda: _read_version(PAGES_VERSION_TABLE))
+
+
+def install_pages_version_triggers(
+    sender: Any = None, using: str = DEFAULT_DB_ALIAS, **kwargs: Any
+) -> None:
+    """A pages-version trigger on every table that has none yet (post_migrate, connected
+    in apps.py; idempotent: a few queries when every table has its trigger)."""
+    if getattr(sender, "name", None) != "requests_app":
+        return  # post_migrate comes once per app, after every migration has run
+    wrapper = connections[using]
+    if PAGES_VERSION_TABLE not in wrapper.introspection.table_names():
+        return  # migrated back before 0025
+    for statement in _missing_trigger_statements(wrapper):
+        with wrapper.cursor() as cursor:
+            cursor.execute(statement)
+
+
+def watched_tables(wrapper: BaseDatabaseWrapper) -> list[str]:
+    """The tables whose writes change the pages version: every table of the database
+    but PAGES_UNWATCHED (and, on SQLite, a full-text index's own tables, which only the
+    triggers of watched tables write)."""
+    with wrapper.cursor() as cursor:
+        if wrapper.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relname FROM pg_class WHERE relkind = 'r' "
+                "AND relnamespace = current_schema()::regnamespace"
+            )
+            tables = {name for (name,) in cursor.fetchall()}
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            rows = cursor.fetchall()
+            virtual = [name for name, sql in rows if sql.upper().startswith("CREATE VIRTUAL")]
+            tables = {
+                name
+                for name, _ in rows
+                if not name.startswith("sqlite_")
+                and not any(name == v or name.startswith(f"{v}_") for v in virtual)
+            }
+    return sorted(tables - PAGES_UNWATCHED)
+
+
+def _missing_trigger_statements(wrapper: BaseDatabaseWrapper) -> list[str]:
+    tables = watched_tables(wrapper)
+    with wrapper.cursor() as cursor:
+        if wrapper.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = 'pages_version'"
+            )
+            have = {name for (name,) in cursor.fetchall()}
+            return [
+                "CREATE TRIGGER pages_version BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION pages_version_changed();'
+                for table in tables
+                if table not in have
+            ]
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        have = {name for (name,) in cursor.fetchall()}
+        cursor.execute(f"INSERT OR IGNORE INTO {PAGES_VERSION_TABLE} VALUES (1, 'new')")  # noqa: S608
+    # SQLite triggers fire per row; one writer at a time, so one slot, always there. An
+    # UPDATE, as an INSERT OR REPLACE would take the conflict rule of an upsert that
+    # fires it, and fail.
+    bump = f"UPDATE {PAGES_VERSION_TABLE} SET token = lower(hex(randomblob(16))) WHERE id = 1;"  # noqa: S608
+    return [
+        f'CREATE TRIGGER "{table}_pages_version_{event.lower()}" AFTER {event} ON "{table}" '
+        f"FOR EACH ROW BEGIN {bump} END;"
+        for table in tables
+        for event in ("INSERT", "UPDATE", "DELETE")
+        if f"{table}_pages_version_{event.lower()}" not in have
+    ]
 
 
 def cached_under_version(key: str, compute: Callable[[], T]) -> T:

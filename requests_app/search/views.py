@@ -16,6 +16,7 @@ from requests_app.search.filters import SearchFilterSet
 from requests_app.search.query import parse_query
 from requests_app.search.saved import describe_filters, save_search
 from requests_app.views.access import signed_in_user
+from requests_app.views.page_cache import cached_page
 
 # Parameters the "save this search" form leaves out.
 PAGE_PARAMS = ("page", "csrfmiddlewaretoken")
@@ -40,6 +41,7 @@ def page_number(request: HttpRequest) -> int:
 
 @login_required
 @require_GET
+@cached_page
 def search_page(request: HttpRequest) -> HttpResponse:
     filterset = SearchFilterSet(request.GET or None, request=request)
     results = None

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from requests_app.casework.filters import PublicBodyFilter
 from requests_app.models import FoiRequest, NonWorkingDay, PublicBody
 from requests_app.views.listing import deadline_rows, paginate, table_rows, versioned_count_key
+from requests_app.views.page_cache import cached_page
 
 SEARCH_LIMIT = 20
 
@@ -27,6 +28,7 @@ def body_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@cached_page
 def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
     body = get_object_or_404(PublicBody.objects.prefetch_related("tags"), slug=slug)
     requests = FoiRequest.objects.visible_to(request.user).filter(public_body=body)

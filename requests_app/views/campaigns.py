@@ -31,6 +31,7 @@ from requests_app.views.listing import (
     table_rows,
     versioned_count_key,
 )
+from requests_app.views.page_cache import cached_page
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -84,6 +85,7 @@ def unique_campaign_slug(name: str) -> str:
 
 
 @login_required
+@cached_page
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = visible_campaign_or_404(request, slug)
     memberships = list(campaign.memberships.select_related("user").order_by("user__username"))

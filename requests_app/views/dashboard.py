@@ -20,6 +20,7 @@ from requests_app.models.requests import WAITING_STATUSES, FoiRequestQuerySet
 from requests_app.models.versions import cached_under_version
 from requests_app.views.access import signed_in_user
 from requests_app.views.listing import RequestRow, deadline_rows, table_rows
+from requests_app.views.page_cache import cached_page
 
 OPEN_LIMIT = 50
 DUE_SOON_DAYS = 14
@@ -31,6 +32,7 @@ REPLY_FIELDS = ("pk", "sent_at", "subject", "sender", "request__reference")
 
 
 @login_required
+@cached_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     extra_days = NonWorkingDay.engine_days()

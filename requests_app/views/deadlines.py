@@ -28,6 +28,7 @@ from requests_app.deadlines.errors import (
 from requests_app.models import Campaign, FoiRequest, Nation, NonWorkingDay, Profile
 from requests_app.models.bodies import SUBDIVISION_CHOICES, regime_choices
 from requests_app.views.access import owned_campaign, signed_in_user
+from requests_app.views.page_cache import cached_page
 
 FEED_DAYS_BACK = 30
 FEED_DAYS_AHEAD = 400
@@ -114,6 +115,7 @@ def _month_from(value: str | None, today: dt.date) -> dt.date:
 
 
 @login_required
+@cached_page
 def deadline_calendar(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     month = _month_from(request.GET.get("month"), today)

@@ -59,6 +59,7 @@ from requests_app.views.listing import (
     table_rows,
     versioned_count_key,
 )
+from requests_app.views.page_cache import cached_page
 from requests_app.views.saved import from_script, vary_on_script
 
 # The stored deadlines a request can have, as the detail page names them.
@@ -90,6 +91,7 @@ def filtered_requests(request: HttpRequest, filterset: FoiRequestFilter) -> Any:
 
 
 @login_required
+@cached_page
 def request_list(request: HttpRequest) -> HttpResponse:
     return render_request_list(request, request_filterset(request))
 
@@ -213,6 +215,7 @@ def event_choices(foi_request: FoiRequest) -> list[tuple[str, str]]:
 
 
 @login_required
+@cached_page
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     visible = FoiRequest.objects.visible_to(request.user)
     visible = visible.select_related("public_body", "campaign", "owner")
