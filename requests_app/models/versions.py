@@ -116,17 +116,25 @@ def install_pages_version_triggers(
     if getattr(sender, "name", None) != "requests_app":
         return  # post_migrate comes once per app, after every migration has run
     wrapper = connections[using]
-    if PAGES_VERSION_TABLE not in wrapper.introspection.table_names():
+    tables = all_tables(wrapper)
+    if PAGES_VERSION_TABLE not in tables:
         return  # migrated back before 0025
-    for statement in _missing_trigger_statements(wrapper):
-        with wrapper.cursor() as cursor:
+    with wrapper.cursor() as cursor:
+        if wrapper.vendor == "sqlite":  # its triggers update the one slot: it must be there
+            cursor.execute(f"INSERT OR IGNORE INTO {PAGES_VERSION_TABLE} VALUES (1, 'new')")  # noqa: S608
+        for statement in _missing_trigger_statements(wrapper, watched_tables(tables)):
             cursor.execute(statement)
 
 
-def watched_tables(wrapper: BaseDatabaseWrapper) -> list[str]:
-    """The tables whose writes change the pages version: every table of the database
-    but PAGES_UNWATCHED (and, on SQLite, a full-text index's own tables, which only the
-    triggers of watched tables write)."""
+def watched_tables(tables: set[str]) -> list[str]:
+    """Of the database's tables (`all_tables`), those whose writes change the pages
+    version: all but PAGES_UNWATCHED."""
+    return sorted(tables - PAGES_UNWATCHED)
+
+
+def all_tables(wrapper: BaseDatabaseWrapper) -> set[str]:
+    """The database's tables (on SQLite, but a full-text index's own, which only the
+    triggers of other tables write)."""
     with wrapper.cursor() as cursor:
         if wrapper.vendor == "postgresql":
             cursor.execute(
@@ -144,11 +152,10 @@ def watched_tables(wrapper: BaseDatabaseWrapper) -> list[str]:
                 if not name.startswith("sqlite_")
                 and not any(name == v or name.startswith(f"{v}_") for v in virtual)
             }
-    return sorted(tables - PAGES_UNWATCHED)
+    return tables
 
 
-def _missing_trigger_statements(wrapper: BaseDatabaseWrapper) -> list[str]:
-    tables = watched_tables(wrapper)
+def _missing_trigger_statements(wrapper: BaseDatabaseWrapper, tables: list[str]) -> list[str]:
     with wrapper.cursor() as cursor:
         if wrapper.vendor == "postgresql":
             cursor.execute(
@@ -164,7 +171,6 @@ def _missing_trigger_statements(wrapper: BaseDatabaseWrapper) -> list[str]:
             ]
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         have = {name for (name,) in cursor.fetchall()}
-        cursor.execute(f"INSERT OR IGNORE INTO {PAGES_VERSION_TABLE} VALUES (1, 'new')")  # noqa: S608
     # SQLite triggers fire per row; one writer at a time, so one slot, always there. An
     # UPDATE, as an INSERT OR REPLACE would take the conflict rule of an upsert that
     # fires it, and fail.

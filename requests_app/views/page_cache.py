@@ -129,10 +129,7 @@ def keepable(request: HttpRequest, response: HttpResponse) -> KeptPage | None:
 
 
 def served(request: HttpRequest, kept: KeptPage) -> HttpResponse:
-    content = kept.content
-    if kept.placeholder in content:
-        content = content.replace(kept.placeholder, get_token(request).encode())
-    response = HttpResponse(content)
+    response = HttpResponse(token_put_in(request, kept.content, kept.placeholder))
     for name, value in kept.headers:
         response[name] = value
     return response
@@ -140,7 +137,14 @@ def served(request: HttpRequest, kept: KeptPage) -> HttpResponse:
 
 def with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """A response not kept, with the request's token where the placeholder went."""
-    placeholder = _PLACEHOLDER.encode()
-    if not response.streaming and placeholder in response.content:
-        response.content = response.content.replace(placeholder, get_token(request).encode())
+    if not response.streaming:
+        response.content = token_put_in(request, response.content, _PLACEHOLDER.encode())
     return response
+
+
+def token_put_in(request: HttpRequest, content: bytes, placeholder: bytes) -> bytes:
+    """`content` with the request's CSRF token for the placeholder (asked for only where
+    there is one: asking sets the token's cookie)."""
+    if placeholder not in content:
+        return content
+    return content.replace(placeholder, get_token(request).encode())
