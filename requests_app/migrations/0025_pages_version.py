@@ -1,7 +1,7 @@
 """A version of everything the pages show, kept by triggers on every table.
 
-Whole pages are kept under it (views/page_cache.py): any statement that writes to any
-table a page may read writes a fresh random token into a slot of
+Whole pages are kept under it (views/page_cache.py): any statement that changes a row
+of a table a page may read writes a fresh random token into a slot of
 `requests_app_pagesversion`, in the writer's own transaction, as the counts version of
 migration 0018 does for the figures. The triggers themselves are put on every table after
 each `migrate` (`install_pages_version_triggers` in models/versions.py, connected to
@@ -39,13 +39,11 @@ def drop_triggers_and_function(apps, schema_editor):
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT event_object_table FROM information_schema.triggers "
-                "WHERE trigger_name = 'pages_version' GROUP BY 1"
+            # with every trigger that calls them (the installer's, of whatever shape)
+            schema_editor.execute(
+                "DROP FUNCTION IF EXISTS pages_version_changed(), pages_version_rows_changed(), "
+                "pages_version_bump() CASCADE;"
             )
-            for (table,) in cursor.fetchall():
-                schema_editor.execute(f'DROP TRIGGER IF EXISTS pages_version ON "{table}";')
-            schema_editor.execute("DROP FUNCTION IF EXISTS pages_version_changed();")
             return
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%pages_version%'"

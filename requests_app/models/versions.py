@@ -49,9 +49,12 @@ from requests_app.per_request import KeptInProcess, once_per_request
 VERSION_TABLE = "requests_app_countsversion"
 
 PAGES_VERSION_TABLE = "requests_app_pagesversion"
-# The tables whose writes leave the pages version alone: the versions themselves, and
-# what signing in and out writes (sessions, django-axes' log of attempts), which no page
-# kept under the version shows.
+# The tables whose writes leave the pages version alone: the versions themselves, what
+# signing in and out writes (sessions, django-axes' log of attempts), and the schedule's
+# own bookkeeping (when beat last ran each task, when the mailbox was last polled, the
+# fixity check's report, which the health check reads), none of which a page kept under
+# the version shows. Were they watched, an idle schedule would
+# change the version every minute or two, and every page would be rendered again.
 PAGES_UNWATCHED = frozenset(
     {
         VERSION_TABLE,
@@ -61,8 +64,11 @@ PAGES_UNWATCHED = frozenset(
         "axes_accessattempt",
         "axes_accessfailurelog",
         "axes_accesslog",
+        "requests_app_mailboxstate",
+        "requests_app_fixityreport",
     }
 )
+PAGES_UNWATCHED_PREFIXES = ("django_celery_beat_",)
 
 # The tables whose every write, to any column, changes the version (migration 0023).
 VERSIONED_TABLES = frozenset(
@@ -111,8 +117,9 @@ def pages_version() -> str:
 def install_pages_version_triggers(
     sender: Any = None, using: str = DEFAULT_DB_ALIAS, **kwargs: Any
 ) -> None:
-    """A pages-version trigger on every table that has none yet (post_migrate, connected
-    in apps.py; idempotent: a few queries when every table has its trigger)."""
+    """Pages-version triggers on every watched table that has none yet, and none on the
+    others (post_migrate, connected in apps.py; idempotent: a few queries when every
+    table is as it should be)."""
     if getattr(sender, "name", None) != "requests_app":
         return  # post_migrate comes once per app, after every migration has run
     wrapper = connections[using]
@@ -120,16 +127,22 @@ def install_pages_version_triggers(
     if PAGES_VERSION_TABLE not in tables:
         return  # migrated back before 0025
     with wrapper.cursor() as cursor:
-        if wrapper.vendor == "sqlite":  # its triggers update the one slot: it must be there
+        if wrapper.vendor == "postgresql":
+            cursor.execute(POSTGRES_FUNCTIONS)
+        else:  # its triggers update the one slot: it must be there
             cursor.execute(f"INSERT OR IGNORE INTO {PAGES_VERSION_TABLE} VALUES (1, 'new')")  # noqa: S608
-        for statement in _missing_trigger_statements(wrapper, watched_tables(tables)):
+        for statement in _trigger_statements(wrapper, watched_tables(tables)):
             cursor.execute(statement)
 
 
 def watched_tables(tables: set[str]) -> list[str]:
     """Of the database's tables (`all_tables`), those whose writes change the pages
-    version: all but PAGES_UNWATCHED."""
-    return sorted(tables - PAGES_UNWATCHED)
+    version: all but PAGES_UNWATCHED and PAGES_UNWATCHED_PREFIXES."""
+    return sorted(
+        table
+        for table in tables - PAGES_UNWATCHED
+        if not table.startswith(PAGES_UNWATCHED_PREFIXES)
+    )
 
 
 def all_tables(wrapper: BaseDatabaseWrapper) -> set[str]:
@@ -155,33 +168,99 @@ def all_tables(wrapper: BaseDatabaseWrapper) -> set[str]:
     return tables
 
 
-def _missing_trigger_statements(wrapper: BaseDatabaseWrapper, tables: list[str]) -> list[str]:
+# PostgreSQL: a statement that changed at least one row changes the version, in the
+# writer's own transaction (an UPDATE or DELETE that matched nothing, as an idle sweep's,
+# does not). TRUNCATE has no rows to look at: it always does.
+POSTGRES_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION pages_version_bump() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    -- A slot no other open transaction holds: writers never queue behind one another.
+    UPDATE requests_app_pagesversion SET token = gen_random_uuid()::text
+    WHERE id = (
+        SELECT id FROM requests_app_pagesversion ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+    );
+    IF NOT FOUND THEN  -- none yet, or every slot held: one more slot
+        INSERT INTO requests_app_pagesversion (id, token)
+        SELECT coalesce(max(id), 0) + 1, gen_random_uuid()::text
+        FROM requests_app_pagesversion
+        ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token;
+    END IF;
+END $$;
+CREATE OR REPLACE FUNCTION pages_version_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pages_version_bump();
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION pages_version_rows_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT FROM changed) THEN
+        PERFORM pages_version_bump();
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+POSTGRES_TRIGGERS = {
+    "pages_version_insert": "AFTER INSERT {on} REFERENCING NEW TABLE AS changed "
+    "FOR EACH STATEMENT EXECUTE FUNCTION pages_version_rows_changed()",
+    "pages_version_update": "AFTER UPDATE {on} REFERENCING NEW TABLE AS changed "
+    "FOR EACH STATEMENT EXECUTE FUNCTION pages_version_rows_changed()",
+    "pages_version_delete": "AFTER DELETE {on} REFERENCING OLD TABLE AS changed "
+    "FOR EACH STATEMENT EXECUTE FUNCTION pages_version_rows_changed()",
+    "pages_version_truncate": "BEFORE TRUNCATE {on} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION pages_version_changed()",
+}
+# SQLite's triggers fire per row, so a statement that changes none leaves the version.
+# One writer at a time, so one slot, always there. An UPDATE, as an INSERT OR REPLACE
+# would take the conflict rule of an upsert that fires it, and fail.
+SQLITE_BUMP = f"UPDATE {PAGES_VERSION_TABLE} SET token = lower(hex(randomblob(16))) WHERE id = 1;"  # noqa: S608
+
+
+def pages_version_triggers(wrapper: BaseDatabaseWrapper) -> set[tuple[str, str]]:
+    """(table, trigger) for every pages-version trigger in the database."""
     with wrapper.cursor() as cursor:
         if wrapper.vendor == "postgresql":
             cursor.execute(
-                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "WHERE t.tgname = 'pages_version'"
+                "SELECT c.relname, t.tgname FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE 'pages_version%'"
             )
-            have = {name for (name,) in cursor.fetchall()}
-            return [
-                "CREATE TRIGGER pages_version BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION pages_version_changed();'
-                for table in tables
-                if table not in have
-            ]
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        have = {name for (name,) in cursor.fetchall()}
-    # SQLite triggers fire per row; one writer at a time, so one slot, always there. An
-    # UPDATE, as an INSERT OR REPLACE would take the conflict rule of an upsert that
-    # fires it, and fail.
-    bump = f"UPDATE {PAGES_VERSION_TABLE} SET token = lower(hex(randomblob(16))) WHERE id = 1;"  # noqa: S608
-    return [
-        f'CREATE TRIGGER "{table}_pages_version_{event.lower()}" AFTER {event} ON "{table}" '
-        f"FOR EACH ROW BEGIN {bump} END;"
+        else:
+            cursor.execute(
+                "SELECT tbl_name, name FROM sqlite_master "
+                "WHERE type = 'trigger' AND name LIKE '%pages_version%'"
+            )
+        return {(table, name) for table, name in cursor.fetchall()}
+
+
+def wanted_triggers(vendor: str, tables: list[str]) -> dict[tuple[str, str], str]:
+    """(table, trigger) → its CREATE TRIGGER, for every watched table."""
+    if vendor == "postgresql":
+        return {
+            (table, name): f"CREATE TRIGGER {name} " + body.format(on=f'ON "{table}"') + ";"
+            for table in tables
+            for name, body in POSTGRES_TRIGGERS.items()
+        }
+    return {
+        (table, f"{table}_pages_version_{event.lower()}"): (
+            f'CREATE TRIGGER "{table}_pages_version_{event.lower()}" AFTER {event} '
+            f'ON "{table}" FOR EACH ROW BEGIN {SQLITE_BUMP} END;'
+        )
         for table in tables
         for event in ("INSERT", "UPDATE", "DELETE")
-        if f"{table}_pages_version_{event.lower()}" not in have
+    }
+
+
+def _trigger_statements(wrapper: BaseDatabaseWrapper, tables: list[str]) -> list[str]:
+    """What creates the wanted triggers that are missing and drops those that are not
+    wanted (on a table no longer watched, or of an earlier shape)."""
+    have = pages_version_triggers(wrapper)
+    wanted = wanted_triggers(wrapper.vendor, tables)
+    drop = [
+        f'DROP TRIGGER "{name}" ON "{table}";'
+        if wrapper.vendor == "postgresql"
+        else f'DROP TRIGGER "{name}";'
+        for table, name in sorted(have - wanted.keys())
     ]
+    return drop + [create for key, create in sorted(wanted.items()) if key not in have]
 
 
 def cached_under_version(key: str, compute: Callable[[], T]) -> T:
