@@ -12,7 +12,9 @@ against DATABASE_URL and, for every page of the plan, times:
 - where the tree keeps whole pages (FOI_PAGE_CACHE), the page rendered afresh, as its
   first view after any change to the data is, beside that view's own floor.
 
-floor = SQL bare + trivial view's time beyond its SQL. Where a page stays above its floor,
+floor = SQL bare + trivial view's time beyond its SQL. The four are timed in turn, run
+after run, for every page, so that the machine's load at that moment weighs on the page
+and its floor alike. Where a page stays above its floor,
 `time_split` says where the rest goes: a few views under cProfile, each function's own
 time put in one bucket by its module (the database driver, the ORM, templates, forms,
 the project's own code, the request handling around them). This file imports nothing of
@@ -76,14 +78,18 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def timed(action: Callable[[], object], runs: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        action()
-    samples = []
+def interleaved(actions: dict[str, Callable[[], object]], runs: int) -> dict[str, list[float]]:
+    """Each action timed `runs` times, in turn with the others (after 3 warm-ups each), so
+    that a burst of load elsewhere on the machine weighs on all of them alike."""
+    for action in actions.values():
+        for _ in range(3):
+            action()
+    samples: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            samples[name].append((time.perf_counter() - started) * 1000)
     return samples
 
 
@@ -234,6 +240,36 @@ def pages_rendered_afresh() -> Iterator[bool]:
         settings.FOI_PAGE_CACHE = keeping
 
 
+def beside_floor(
+    client: Any, url: str, trivial_sql: list[tuple[str, Any]], runs: int
+) -> dict[str, Any] | None:
+    """The page, its SQL bare, the trivial view and the trivial view's SQL bare, timed in
+    turn; None where the page does not answer 200."""
+    statements, status, size = captured_sql(client, url)
+    if status != 200:
+        return None
+    samples = interleaved(
+        {
+            "app": partial(client.get, url),
+            "sql": partial(replay, statements),
+            "trivial": partial(client.get, TRIVIAL),
+            "trivial sql": partial(replay, trivial_sql),
+        },
+        runs,
+    )
+    app, bare, trivial = (summary(samples[key]) for key in ("app", "sql", "trivial"))
+    overhead = max(trivial["p50"] - summary(samples["trivial sql"])["p50"], 0.0)
+    return {
+        "app": app,
+        "sql": bare,
+        "trivial": overhead,
+        "trivial view": trivial["p50"],
+        "floor": bare["p50"] + overhead,
+        "queries": len(statements),
+        "html_bytes": size,
+    }
+
+
 def measure(plan: dict[str, Any], runs: int) -> dict[str, Any]:
     from django.contrib.auth.models import User
     from django.test import Client
@@ -243,35 +279,16 @@ def measure(plan: dict[str, Any], runs: int) -> dict[str, Any]:
         client = Client()
         client.force_login(User.objects.get(username=username))
         trivial_sql, _, _ = captured_sql(client, TRIVIAL)
-        trivial = summary(timed(partial(client.get, TRIVIAL), runs))
-        trivial_bare = summary(timed(partial(replay, trivial_sql), runs))
-        overhead = max(trivial["p50"] - trivial_bare["p50"], 0.0)
-        results[f"trivial {who}"] = {**trivial, "overhead": overhead}
         for name, url in plan["pages"][who].items():
-            statements, status, size = captured_sql(client, url)
-            if status != 200:
-                results["pages"][name] = {"status": status, "url": url}
+            page = beside_floor(client, url, trivial_sql, runs)
+            if page is None:
+                results["pages"][name] = {"status": client.get(url).status_code, "url": url}
                 continue
-            app = summary(timed(partial(client.get, url), runs))
-            bare = summary(timed(partial(replay, statements), runs))
-            page = results["pages"][name] = {
-                "url": url,
-                "app": app,
-                "sql": bare,
-                "trivial": overhead,
-                "floor": bare["p50"] + overhead,
-                "queries": len(statements),
-                "html_bytes": size,
-            }
+            results["pages"][name] = page = {"url": url, **page}
             with pages_rendered_afresh() as kept_otherwise:
-                if kept_otherwise:
-                    rendered_sql, _, _ = captured_sql(client, url)
-                    rendered_bare = summary(timed(partial(replay, rendered_sql), runs))
-                    page["rendered"] = {
-                        "app": summary(timed(partial(client.get, url), runs)),
-                        "floor": rendered_bare["p50"] + overhead,
-                        "queries": len(rendered_sql),
-                    }
+                rendered = kept_otherwise and beside_floor(client, url, trivial_sql, runs)
+                if rendered:
+                    page["rendered"] = rendered
                 # where a rendering's time goes: a kept page's is the trivial view's
                 page["split"] = time_split(client, url)
     return results
