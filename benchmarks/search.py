@@ -22,11 +22,13 @@ import bisect
 import datetime as dt
 import os
 import random
+import sqlite3
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate
 from typing import Any
 
@@ -375,59 +377,48 @@ class Row:
         )
 
 
-def bare_sql(plan: Any) -> Callable[[], object]:
-    """The statements search() sends for this plan, run straight on a cursor."""
+def bare_sql(run: Callable[[], object]) -> Callable[[], object]:
+    """Every statement `run()` sends (the user's campaigns' version read included), sent
+    again straight to the driver's cursor, in the same order, every row fetched."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        from requests_app.search.postgres import search_sql
+    statements: list[tuple[str, Any]] = []
 
-        sql, params = search_sql(plan)
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
 
-        def run_postgres() -> object:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchall()
+    with connection.execute_wrapper(record):
+        run()
+    raw = connection.cursor().cursor  # the driver's own, kept open for the runs
+    send = raw.execute
+    if connection.vendor == "sqlite":  # in SQLite's own style, as its wrapper sends it
+        statements = [(in_qmark_style(raw, sql, params), params) for sql, params in statements]
+        send = partial(sqlite3.Cursor.execute, raw)
 
-        return run_postgres
-    from requests_app.search.sqlite import (
-        candidates_sql,
-        count_facets,
-        highlights_sql,
-        labels_sql,
-    )
+    def bare() -> object:
+        rows = []
+        for sql, params in statements:
+            send(sql, params or ())
+            rows.append(raw.fetchall())
+        return rows
 
-    candidates, candidate_params = candidates_sql(plan)
-    with connection.cursor() as cursor:
-        cursor.execute(candidates, candidate_params)
-        # The names the facets show: the ids come from counting the candidates in Python.
-        labels = labels_sql(count_facets(cursor.fetchall()[: plan.window]))
+    return bare
 
-    def run_sqlite() -> object:
-        with connection.cursor() as cursor:
-            cursor.execute(candidates, candidate_params)
-            rows = cursor.fetchall()[: plan.window]
-            rows.sort(key=lambda row: row[-1], reverse=True)
-            sql, params = highlights_sql(plan, [row[0] for row in rows[: plan.limit]])
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
-            if labels is not None:
-                cursor.execute(*labels)
-                found += cursor.fetchall()
-            return found
 
-    return run_sqlite
+def in_qmark_style(raw: Any, sql: str, params: Any) -> str:
+    if params is None:
+        return sql
+    names = list(params) if isinstance(params, dict) else None
+    return str(raw.convert_query(sql, param_names=names))
 
 
 def measure(user: Any, label: str, case: Case, runs: int) -> Row:
     from requests_app.search import search
-    from requests_app.search.engine import filters_from, plan_for
-    from requests_app.search.query import parse_query
 
     results = search(user, case.query, **case.filters)
     matches = f"{'> ' if results.more_than_total else ''}{results.total:,}"
-    plan = plan_for(user, parse_query(case.query), filters_from(**case.filters))
-    sql = bare_sql(plan)
+    sql = bare_sql(partial(search, user, case.query, **case.filters))
     app: list[float] = []
     bare: list[float] = []
     time_it(lambda: search(user, case.query, **case.filters), warmup=3, runs=0)
