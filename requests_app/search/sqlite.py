@@ -14,6 +14,7 @@ the same searches find the same things as on PostgreSQL; accents are folded.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 from collections import Counter
 from operator import itemgetter
@@ -473,13 +474,14 @@ class SqliteBackend:
     def _rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return list(cursor.fetchall())
+            return cursor.fetchall()
 
     def search(self, plan: SearchPlan) -> RawResults:
         rows = self._rows(*candidates_sql(plan))
         kept = rows[: plan.window]
-        chosen = sorted(kept, key=_sort_key(plan), reverse=True)
-        chosen = chosen[plan.offset : plan.offset + plan.limit]
+        # the page's rows of the window in order: sorted(...)[:n] without sorting it all
+        chosen = heapq.nlargest(plan.offset + plan.limit, kept, key=_sort_key(plan))
+        chosen = chosen[plan.offset :]
         facets = count_facets(kept)
         return RawResults(
             matched=len(kept),
