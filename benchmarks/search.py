@@ -465,10 +465,11 @@ bulk with the index triggers running. "everything" is a member of every campaign
 all the requests; "campaigner" sees only a small team's (how many in brackets).
 "matches" is what search() counted: "> 1,000" means more matches than the window
 (`plan.MATCH_WINDOW`), in which case the results are ranked, faceted and counted among the
-1,000 most recently indexed. "SQL" is the statement(s) search() sends, run bare on a
-cursor; the app adds reading the user's campaigns, loading the page's requests (through
-`visible_to`), letters and pages, and building the hits: four or five more round trips,
-which is most of the gap when the SQL itself takes a few milliseconds.
+1,000 most recently indexed. "SQL" is every statement search() sends (the version its
+memory of the user's campaigns is kept under, the search, on SQLite the hits' highlights
+and the facets' names), captured and sent again to the driver's cursor; the app adds
+parsing the query, building the statements, and in Python ranking and counting the
+window's rows (on SQLite) and building the hits.
 
 {TARGETS}
 """
