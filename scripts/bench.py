@@ -50,9 +50,11 @@ def sibling(url: str, suffix: str) -> str:
     """The URL of a database named after this one: foi_bench → foi_bench_search,
     var/bench.sqlite3 → var/bench_search.sqlite3."""
     parts = urlsplit(url)
-    path = Path(parts.path)
     if not parts.scheme.startswith("postgres"):
-        return parts._replace(path=str(path.with_stem(f"{path.stem}_{suffix}"))).geturl()
+        # by hand: a URL of an absolute path (sqlite:////…) would lose a slash in urlunsplit
+        folder, _, name = url.rpartition("/")
+        stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
+        return f"{folder}/{stem}_{suffix}{dot}{extension}"
     return parts._replace(path=f"{parts.path}_{suffix}").geturl()
 
 
