@@ -372,8 +372,11 @@ class Row:
             percentile(self.sql, 0.95),
         )
         cells = " | ".join(f"{figure:.1f}" for figure in figures)
+        # beside the ratio, what the app adds in milliseconds: where the SQL takes a tenth
+        # of a millisecond, parsing the query and building the statement are most of it
         return (
-            f"| {self.user} | {search} | {self.matches} | {cells} | {app_median / sql_median:.2f} |"
+            f"| {self.user} | {search} | {self.matches} | {cells} "
+            f"| {app_median / sql_median:.2f} | {app_median - sql_median:.2f} |"
         )
 
 
@@ -450,8 +453,8 @@ def report(vendor: str, version: str, total: int, counts: dict[str, int], rows: 
         f"load average {load_average()} (the machine is shared: other jobs ran alongside).",
         "",
         "| who | search | matches | app median ms | app p95 ms | SQL median ms | SQL p95 ms "
-        "| app ÷ SQL |",
-        "|---|---|---|---|---|---|---|---|",
+        "| app ÷ SQL | app − SQL ms |",
+        "|---|---|---|---|---|---|---|---|---|",
         *(row.cells() for row in rows),
     ]
     write_section("Search", merge_subsection("Search", INTRO, heading, "\n".join(lines)))
