@@ -28,5 +28,8 @@ def loaded(model: type[ModelT], values: dict[str, Any]) -> ModelT:
     state = instance._state = ModelState()
     state.adding = False
     state.db = DEFAULT_DB_ALIAS
-    instance.__dict__.update((name, value) for name, value in values.items() if name in columns)
+    if columns.issuperset(values):
+        instance.__dict__.update(values)
+    else:  # a row of more than the model's columns (a LetterRow): those alone
+        instance.__dict__.update((name, value) for name, value in values.items() if name in columns)
     return instance

@@ -20,12 +20,10 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.urls import NoReverseMatch
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from requests_app.links import url_filler
 from requests_app.models import (
-    Attachment,
     Campaign,
     DocumentPage,
     FoiRequest,
@@ -330,23 +328,31 @@ def load_hits(raw_hits: list[RawHit]) -> list[SearchHit]:
     see, has none and is left out."""
     if not raw_hits:
         return []
-    links = HitLinks.for_page()
+    shared = HitsShare.for_page()
     requests: dict[int, FoiRequest] = {}
-    hits = (_hit(raw, HitObjects(*raw.shown), requests, links) for raw in raw_hits if raw.shown)
+    hits = (_hit(raw, HitObjects(*raw.shown), requests, shared) for raw in raw_hits if raw.shown)
     return [hit for hit in hits if hit is not None]
 
 
 @dataclass(frozen=True)
-class HitLinks:
-    """Where a page's hits link to: each URL pattern reversed once for the page, not once
-    a hit."""
+class HitsShare:
+    """What a page's hits share, worked out once for the page, not once a hit: where they
+    link to (each URL pattern reversed once) and the time zone their dates are in."""
 
     request: Callable[[object], str]  # a reference's request page
     document_pages: Callable[[object], str]  # an attachment's pages
+    zone: dt.tzinfo
 
     @classmethod
-    def for_page(cls) -> HitLinks:
-        return cls(url_filler("request_detail", "reference"), document_pages_filler())
+    def for_page(cls) -> HitsShare:
+        return cls(
+            url_filler("request_detail", "reference"),
+            document_pages_filler(),
+            timezone.get_current_timezone(),
+        )
+
+    def day(self, moment: dt.datetime) -> dt.date:
+        return moment.astimezone(self.zone).date()
 
 
 class HitObjects(NamedTuple):
@@ -369,21 +375,21 @@ class HitObjects(NamedTuple):
 
 
 def _hit(
-    raw: RawHit, shown: HitObjects, requests: dict[int, FoiRequest], links: HitLinks
+    raw: RawHit, shown: HitObjects, requests: dict[int, FoiRequest], shared: HitsShare
 ) -> SearchHit | None:
     if shown.reference is None or raw.request_id is None:
         return None  # deleted since, or not visible after all
     foi_request = requests.get(raw.request_id) or _request_of(raw.request_id, shown)
     requests[raw.request_id] = foi_request
     if raw.kind == REQUEST:
-        return _request_hit(raw, foi_request, links) if raw.object_id == raw.request_id else None
+        return _request_hit(raw, foi_request, shared) if raw.object_id == raw.request_id else None
     if raw.kind == MESSAGE:
         if shown.sent_at is None:
             return None  # gone, or moved to another request, since the entry was read
-        return _message_hit(raw, _message_of(raw, shown), foi_request, links)
+        return _message_hit(raw, _message_of(raw, shown), foi_request, shared)
     if shown.attachment_sent_at is None:
         return None
-    return _page_hit(raw, _page_of(raw, shown), foi_request, links)
+    return _page_hit(raw, shown, foi_request, shared)
 
 
 def _request_of(request_id: int, shown: HitObjects) -> FoiRequest:
@@ -414,28 +420,6 @@ def _message_of(raw: RawHit, shown: HitObjects) -> Message:
     return loaded(Message, values)
 
 
-def _page_of(raw: RawHit, shown: HitObjects) -> DocumentPage:
-    message = loaded(
-        Message,
-        {
-            "id": shown.attachment_message_id,
-            "request_id": raw.request_id,
-            "sent_at": _moment(shown.attachment_sent_at),
-        },
-    )
-    attachment = loaded(
-        Attachment,
-        {"id": shown.attachment_id, "message_id": message.pk, "filename": shown.filename},
-    )
-    Attachment._meta.get_field("message").set_cached_value(attachment, message)
-    page = loaded(
-        DocumentPage,
-        {"id": raw.object_id, "attachment_id": attachment.pk, "number": shown.page_number},
-    )
-    DocumentPage._meta.get_field("attachment").set_cached_value(page, attachment)
-    return page
-
-
 def _moment(value: dt.datetime | str) -> dt.datetime:
     """A moment as the statement gave it: a datetime, or text (JSON, or SQLite's naive UTC)."""
     moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -446,49 +430,55 @@ def _day(value: dt.date | str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _request_hit(raw: RawHit, foi_request: FoiRequest, links: HitLinks) -> SearchHit:
-    date = foi_request.sent_on or timezone.localtime(foi_request.created_at).date()
+def _request_hit(raw: RawHit, foi_request: FoiRequest, shared: HitsShare) -> SearchHit:
+    date = foi_request.sent_on or shared.day(foi_request.created_at)
     return SearchHit(
         kind=REQUEST,
         object=foi_request,
         request=foi_request,
-        title=marked_html(raw.title) if raw.title else escape(foi_request.title),
+        title=marked_html(raw.title) if raw.title else escaped(foi_request.title),
         snippet=marked_html(raw.snippet),
         rank=raw.rank,
-        url=links.request(foi_request.reference),
+        url=shared.request(foi_request.reference),
         date=date,
     )
 
 
 def _message_hit(
-    raw: RawHit, message: Message, foi_request: FoiRequest, links: HitLinks
+    raw: RawHit, message: Message, foi_request: FoiRequest, shared: HitsShare
 ) -> SearchHit:
     return SearchHit(
         kind=MESSAGE,
         object=message,
         request=foi_request,
-        title=marked_html(raw.title) if raw.title else escape(str(message)),
+        title=marked_html(raw.title) if raw.title else escaped(str(message)),
         snippet=marked_html(raw.snippet),
         rank=raw.rank,
-        url=f"{links.request(foi_request.reference)}#message-{message.pk}",
-        date=timezone.localtime(message.sent_at).date(),
+        url=f"{shared.request(foi_request.reference)}#message-{message.pk}",
+        date=shared.day(message.sent_at),
     )
 
 
 def _page_hit(
-    raw: RawHit, page: DocumentPage, foi_request: FoiRequest, links: HitLinks
+    raw: RawHit, shown: HitObjects, foi_request: FoiRequest, shared: HitsShare
 ) -> SearchHit:
-    attachment = page.attachment
+    """A document page's hit, its title, link and date from the values its statement read;
+    the page itself is built with its own columns only (its attachment and letter are
+    deferred, as nothing the hit shows needs them as objects)."""
+    number = shown.page_number
+    page = loaded(
+        DocumentPage, {"id": raw.object_id, "attachment_id": shown.attachment_id, "number": number}
+    )
     return SearchHit(
         kind=PAGE,
         object=page,
         request=foi_request,
-        title=escape(f"{attachment.filename}, page {page.number}"),
+        title=escaped(f"{shown.filename}, page {number}"),
         snippet=marked_html(raw.snippet),
         rank=raw.rank,
-        url=f"{links.document_pages(attachment.pk)}#page-{page.number}",
-        date=timezone.localtime(attachment.message.sent_at).date(),
-        page_number=page.number,
+        url=f"{shared.document_pages(shown.attachment_id)}#page-{number}",
+        date=shared.day(_moment(shown.attachment_sent_at)),
+        page_number=number,
     )
 
 
@@ -501,6 +491,11 @@ def document_pages_filler() -> Callable[[object], str]:
         return url_filler(DOCUMENT_PAGES_URL_NAME, "pk")
     except NoReverseMatch:
         return lambda attachment_id: f"/attachments/{attachment_id}/pages/"
+
+
+def escaped(text: str) -> SafeString:
+    """Django's `escape`, without its check for lazy text (a hit's text never is)."""
+    return mark_safe(html.escape(text))  # noqa: S308 - escaped
 
 
 _MARKS = re.compile(f"([{START_MARK}{STOP_MARK}])")
