@@ -53,8 +53,8 @@ PAGES_VERSION_TABLE = "requests_app_pagesversion"
 # signing in and out writes (sessions, django-axes' log of attempts), and the schedule's
 # own bookkeeping (when beat last ran each task, when the mailbox was last polled, the
 # fixity check's report, which the health check reads), none of which a page kept under
-# the version shows. Were they watched, an idle schedule would
-# change the version every minute or two, and every page would be rendered again.
+# the version shows. Were they watched, an idle schedule would change the version every
+# minute or two, and every page would be rendered again.
 PAGES_UNWATCHED = frozenset(
     {
         VERSION_TABLE,
