@@ -242,12 +242,12 @@ def pages_rendered_afresh() -> Iterator[bool]:
 
 def beside_floor(
     client: Any, url: str, trivial_sql: list[tuple[str, Any]], runs: int
-) -> dict[str, Any] | None:
+) -> dict[str, Any]:
     """The page, its SQL bare, the trivial view and the trivial view's SQL bare, timed in
-    turn; None where the page does not answer 200."""
+    turn; only the status where the page does not answer 200."""
     statements, status, size = captured_sql(client, url)
     if status != 200:
-        return None
+        return {"status": status}
     samples = interleaved(
         {
             "app": partial(client.get, url),
@@ -280,14 +280,15 @@ def measure(plan: dict[str, Any], runs: int) -> dict[str, Any]:
         client.force_login(User.objects.get(username=username))
         trivial_sql, _, _ = captured_sql(client, TRIVIAL)
         for name, url in plan["pages"][who].items():
-            page = beside_floor(client, url, trivial_sql, runs)
-            if page is None:
-                results["pages"][name] = {"status": client.get(url).status_code, "url": url}
+            page = results["pages"][name] = {
+                "url": url,
+                **beside_floor(client, url, trivial_sql, runs),
+            }
+            if "app" not in page:
                 continue
-            results["pages"][name] = page = {"url": url, **page}
             with pages_rendered_afresh() as kept_otherwise:
                 rendered = kept_otherwise and beside_floor(client, url, trivial_sql, runs)
-                if rendered:
+                if rendered and "app" in rendered:
                     page["rendered"] = rendered
                 # where a rendering's time goes: a kept page's is the trivial view's
                 page["split"] = time_split(client, url)
