@@ -20,10 +20,10 @@ every page reads (campaigns, tags, exemptions, non-working days, memberships: mi
 0023), so a process keeps what it read of those under the version
 (`kept_under_version`) instead of asking the database again on every page view.
 
-A second version, the pages version (migration 0025), changes with any write to any
-table but the few no page shows: whole pages are kept under it (views/page_cache.py).
-Its triggers go on every table after each `migrate` (`install_pages_version_triggers`),
-so no table is left out, whichever migration adds it.
+A second version, the pages version (migration 0025), changes with any statement that
+changes a row of any table but the few no page shows: whole pages are kept under it
+(views/page_cache.py). Its triggers go on every table after each `migrate`
+(`install_pages_version_triggers`), so no table is left out, whichever migration adds it.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def _read_version(table: str = VERSION_TABLE) -> str:
 
 def pages_version() -> str:
     """The version of everything a page may show (migration 0025): it changes with any
-    write to any table but PAGES_UNWATCHED."""
+    statement that changes a row of any table but the unwatched ones (PAGES_UNWATCHED)."""
     return once_per_request("pages_version", lambda: _read_version(PAGES_VERSION_TABLE))
 
 

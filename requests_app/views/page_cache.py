@@ -1,11 +1,11 @@
 """Whole pages kept under the pages version, for the pages a campaigner opens all day.
 
 A page is kept for one user, one day and one address. Its key names all the page is made
-of: the pages version (any write to any table a page may read changes it: migration
-0025), the user, today's date and the time zone, the language, the host and the full
-path with its query, and whether the page's own script asked for its content alone. So a
-kept page is what the view would render now: another user, another day or any change to
-the data is another key.
+of: the pages version (any statement that changes a row of a table a page may read
+changes it: migration 0025), the user, today's date and the time zone, the language, the
+host and the full path with its query, and whether the page's own script asked for its
+content alone. So a kept page is what the view would render now: another user, another
+day or any change to the data is another key.
 
 What differs between two views of the same page is put in as it is served:
 - the CSRF token is rendered as a placeholder (`csrf_placeholder`, a context processor)
