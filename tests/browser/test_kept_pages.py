@@ -34,6 +34,14 @@ def signed_in(browser: Browser, base: str, username: str) -> Page:
     return page
 
 
+def shows_title(page: Page, base: str, request_url: str, title: str) -> None:
+    """The request list and the request page both show the request under `title`."""
+    page.goto(f"{base}/requests/")
+    expect(page.get_by_role("cell", name=title)).to_be_visible()
+    page.goto(request_url)
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+
+
 def test_a_change_shows_at_once_on_kept_pages(browser: Browser, live_server: Any) -> None:
     owner, editor = UserFactory(username="olivia"), UserFactory(username="eddie")
     UserFactory(username="mallory")
@@ -51,10 +59,7 @@ def test_a_change_shows_at_once_on_kept_pages(browser: Browser, live_server: Any
 
     eddie = signed_in(browser, base, "eddie")
     for _ in range(2):  # the second view is the kept page
-        eddie.goto(f"{base}/requests/")
-        expect(eddie.get_by_role("cell", name="Agency staff spending")).to_be_visible()
-        eddie.goto(request_url)
-        expect(eddie.get_by_role("heading", name="Agency staff spending")).to_be_visible()
+        shows_title(eddie, base, request_url, "Agency staff spending")
 
     olivia = signed_in(browser, base, "olivia")
     olivia.goto(f"{request_url}edit/")
@@ -62,10 +67,7 @@ def test_a_change_shows_at_once_on_kept_pages(browser: Browser, live_server: Any
     olivia.get_by_role("button", name="Save changes").click()
     expect(olivia.get_by_text("Your changes have been saved.")).to_be_visible()
 
-    eddie.goto(f"{base}/requests/")
-    expect(eddie.get_by_role("cell", name="Agency and locum staff spending")).to_be_visible()
-    eddie.goto(request_url)
-    expect(eddie.get_by_role("heading", name="Agency and locum staff spending")).to_be_visible()
+    shows_title(eddie, base, request_url, "Agency and locum staff spending")
 
     mallory = signed_in(browser, base, "mallory")
     mallory.goto(f"{base}/requests/")
